@@ -1,0 +1,81 @@
+// One bucket: tophash matching, slot access, the overflow chain.
+//
+// A chain is a head bucket (in the table's array) and its overflow buckets. The head's lock and
+// version words guard the whole chain (layout.ts, "Buckets"). Chains are dense: entries fill the
+// head's slots 0..7, then the first overflow bucket's, and so on, so the first empty tophash
+// byte ends the chain (table.ts keeps this on delete).
+//
+// Tophash matching reads the eight tophash bytes as one u64 and finds equal bytes with the SWAR
+// zero-byte test: x = tophashes ^ (top × 0x0101…01) has a zero byte exactly where a slot matches;
+// (x − 0x0101…01) & ~x & 0x8080…80 sets the high bit of each such byte. A borrow can also flag the
+// byte just above a true match, never below one, so the lowest flagged byte is always a true
+// match, and every flag is checked against the key anyway.
+
+import {
+  BKT_TOPHASH, BKT_OVERFLOW, BKT_VERSION, SLOT_KEY, SLOT_VALUE, VERSION_WRITING, VERSION_STEP,
+  slotAddr,
+} from "./layout";
+import { load32, load64, store8, store32, store64 } from "./lock";
+
+const LSB: u64 = 0x0101010101010101;
+const MSB: u64 = 0x8080808080808080;
+
+/** High bit set in each byte of `tophashes` equal to `top` (see the file comment). */
+@inline export function matchTophash(tophashes: u64, top: u8): u64 {
+  const x = tophashes ^ (<u64>top * LSB);
+  return (x - LSB) & ~x & MSB;
+}
+
+/** High bit set in each empty slot's byte; the lowest one is exact. */
+@inline export function matchEmpty(tophashes: u64): u64 {
+  return (tophashes - LSB) & ~tophashes & MSB;
+}
+
+/** The slot index of the lowest flagged byte of a match mask. */
+@inline export function firstSlot(mask: u64): u32 { return <u32>ctz<u64>(mask) >> 3; }
+
+/** Slots in use in a bucket of a dense chain: the index of its first empty byte, or 8. */
+@inline export function usedSlots(tophashes: u64): u32 {
+  const empty = matchEmpty(tophashes);
+  return empty == 0 ? 8 : firstSlot(empty);
+}
+
+// Reads use atomic loads: optimistic readers race with writers by design (lock.ts, file comment).
+@inline export function tophashes(bucket: usize): u64 { return load64(bucket, BKT_TOPHASH); }
+@inline export function overflowOf(bucket: usize): usize { return load32(bucket, BKT_OVERFLOW); }
+@inline export function slotKey(bucket: usize, slot: u32): u64 {
+  return load64(slotAddr(bucket, slot), SLOT_KEY);
+}
+@inline export function slotValue(bucket: usize, slot: u32): u64 {
+  return load64(slotAddr(bucket, slot), SLOT_VALUE);
+}
+@inline export function tophashAt(bucket: usize, slot: u32): u8 {
+  return <u8>(tophashes(bucket) >> (<u64>slot << 3));
+}
+@inline export function version(head: usize): u32 { return load32(head, BKT_VERSION); }
+
+// Writes happen only between beginWrite and endWrite, under the chain's lock (W5–W7).
+@inline export function setTophash(bucket: usize, slot: u32, top: u8): void {
+  store8(bucket + BKT_TOPHASH + <usize>slot, top);
+}
+@inline export function setSlot(bucket: usize, slot: u32, key: u64, value: u64): void {
+  const at = slotAddr(bucket, slot);
+  store64(at, key, SLOT_KEY);
+  store64(at, value, SLOT_VALUE);
+}
+@inline export function setSlotValue(bucket: usize, slot: u32, value: u64): void {
+  store64(slotAddr(bucket, slot), value, SLOT_VALUE);
+}
+@inline export function setOverflow(bucket: usize, next: usize): void {
+  store32(bucket, <u32>next, BKT_OVERFLOW);
+}
+
+/** W5: readers that load the version from now on retry until endWrite. */
+@inline export function beginWrite(head: usize): void {
+  store32(head, load32(head, BKT_VERSION) | VERSION_WRITING, BKT_VERSION);
+}
+
+/** W7: publishes every store since beginWrite; readers that saw the old version retry. */
+@inline export function endWrite(head: usize): void {
+  store32(head, (load32(head, BKT_VERSION) & ~VERSION_WRITING) + VERSION_STEP, BKT_VERSION);
+}

@@ -1,0 +1,83 @@
+// clear(): empties every chain, one locked chain at a time, as Java's ConcurrentHashMap does:
+// each chain is emptied atomically, the map as a whole is not (a concurrent insert may survive).
+//
+// A growth that starts during clear moves keys out of chains not yet visited into the new
+// table; clear notices (it meets an EVACUATED chain in what it took for the current table) and
+// goes round again, so every key present when clear started and never re-inserted is gone.
+
+import {
+  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, BKT_LOCK, BUCKET_SIZE, KEY_BLOB, VALUE_BLOB,
+  TBL_OVERFLOW_COUNT, BKT_TOPHASH, blobPtr, blobBytes, tableBucket, tableMask,
+} from "./layout";
+import { lock, unlock, load32, add32, store64 } from "./lock";
+import { pin, unpin, retire } from "./epoch";
+import { countEntries } from "./thread";
+import {
+  version, tophashes, usedSlots, overflowOf, slotKey, slotValue, setOverflow, beginWrite, endWrite,
+} from "./bucket";
+import { isEvacuated } from "./evacuate";
+import { mapKeyKind, mapValueKind } from "./map";
+
+export function clear(): void {
+  pin();
+  let again = true;
+  while (again) {
+    const table = load32(MAP_HEADER + HDR_TABLE);
+    const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+    if (old != 0) clearTable(old);
+    again = clearTable(table);
+  }
+  unpin();
+}
+
+/** Empties every chain of `table` that is not EVACUATED; true if it met an EVACUATED one. */
+function clearTable(table: usize): bool {
+  let metEvacuated = false;
+  const buckets = tableMask(table) + 1;
+  for (let index: u32 = 0; index < buckets; index++) {
+    const head = tableBucket(table, index);
+    if (isEvacuated(head)) {
+      metEvacuated = true;
+      continue;
+    }
+    if (tophashes(head) == 0) continue; // empty already (an insert racing with it may be missed)
+    lock(head + BKT_LOCK);
+    if (isEvacuated(head)) metEvacuated = true;
+    else clearChain(table, head);
+    unlock(head + BKT_LOCK);
+  }
+  return metEvacuated;
+}
+
+/** Precondition: the chain at `head` is locked and not EVACUATED. */
+function clearChain(table: usize, head: usize): void {
+  const keyKind = mapKeyKind();
+  const valueKind = mapValueKind();
+  const overflow = overflowOf(head);
+  beginWrite(head);
+  let removed: i32 = 0;
+  let bucket = head;
+  while (bucket != 0) {
+    const used = usedSlots(tophashes(bucket));
+    for (let slot: u32 = 0; slot < used; slot++) {
+      const key = slotKey(bucket, slot);
+      const value = slotValue(bucket, slot);
+      if (keyKind == KEY_BLOB) retire(blobPtr(key), blobBytes(key));
+      if (valueKind == VALUE_BLOB) retire(blobPtr(value), blobBytes(value));
+    }
+    removed += <i32>used;
+    bucket = overflowOf(bucket);
+  }
+  store64(head, 0, BKT_TOPHASH);
+  setOverflow(head, 0);
+  endWrite(head);
+  // The overflow buckets are unreachable now; retire them (readers inside see the new version).
+  bucket = overflow;
+  while (bucket != 0) {
+    const next = overflowOf(bucket);
+    retire(bucket, <u32>BUCKET_SIZE);
+    add32(table, <u32>-1, TBL_OVERFLOW_COUNT);
+    bucket = next;
+  }
+  countEntries(-removed);
+}

@@ -1,0 +1,100 @@
+// checkInvariants() and the pure functions tests call directly; compiled into the debug target
+// only (assembly/index.debug.ts). Nothing here runs in release builds.
+//
+// checkInvariants walks every live chain and returns 0, or the number of the first broken
+// invariant (the table below), with the bucket index in staging's result slot. It reads without
+// locks: call it only when no thread is writing.
+//   1  an entry sits in a bucket other than the one its hash names
+//   2  a chain is not dense (an entry after an empty slot, or an empty overflow bucket)
+//   3  a key appears twice
+//   4  a key sits in the new table while its old bucket is not evacuated
+//   5  the entries counted differ from size()
+//   6  a table's overflowCount differs from the overflow buckets linked in it
+
+import {
+  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, BUCKET_SLOTS, STAGE_RESULT,
+  tableBucket, tableMask,
+} from "./layout";
+import { tophashes, usedSlots, overflowOf, slotKey, matchTophash } from "./bucket";
+import { keyHash, keyEquals } from "./keys";
+import { isEvacuated } from "./evacuate";
+import { totalCount } from "./thread";
+import { classOf, classSize } from "./alloc";
+import { hashInline } from "./hash";
+import { mapKeyKind, mapSeed, stagingArea } from "./map";
+
+let entries: i64 = 0;
+
+export function checkInvariants(): i32 {
+  entries = 0;
+  const table = <usize>load<u32>(MAP_HEADER + HDR_TABLE);
+  const old = <usize>load<u32>(MAP_HEADER + HDR_OLD_TABLE);
+  let broken: i32 = 0;
+  if (old != 0) broken = checkTable(old, 0);
+  if (broken == 0) broken = checkTable(table, old);
+  if (broken == 0 && entries != totalCount()) broken = 5;
+  return broken;
+}
+
+function checkTable(table: usize, old: usize): i32 {
+  const keyKind = mapKeyKind();
+  const seed = mapSeed();
+  const mask = tableMask(table);
+  let overflowBuckets: u32 = 0;
+  for (let index: u32 = 0; index <= mask; index++) {
+    const head = tableBucket(table, index);
+    if (isEvacuated(head)) continue;
+    let bucket = head;
+    while (bucket != 0) {
+      const tops = tophashes(bucket);
+      const used = usedSlots(tops);
+      if (bucket != head && used == 0) return fail(2, index);
+      if (used < BUCKET_SLOTS && (tops >> (<u64>used << 3)) != 0) return fail(2, index);
+      for (let slot: u32 = 0; slot < used; slot++) {
+        const key = slotKey(bucket, slot);
+        const hash = keyHash(key, keyKind, seed);
+        if ((<u32>hash & mask) != index) return fail(1, index);
+        if (old != 0 && !isEvacuated(tableBucket(old, <u32>hash & tableMask(old)))) return fail(4, index);
+        if (appearsBefore(head, bucket, slot, key, keyKind)) return fail(3, index);
+        entries++;
+      }
+      if (used < BUCKET_SLOTS && overflowOf(bucket) != 0) return fail(2, index);
+      bucket = overflowOf(bucket);
+      if (bucket != 0) overflowBuckets++;
+    }
+  }
+  // Evacuated chains' overflow buckets were retired, so only a table with none evacuated can be counted.
+  if (old == 0 && overflowBuckets != load<u32>(table, TBL_OVERFLOW_COUNT)) {
+    let anyEvacuated = false;
+    for (let index: u32 = 0; index <= mask; index++) anyEvacuated = anyEvacuated || isEvacuated(tableBucket(table, index));
+    if (!anyEvacuated) return fail(6, 0);
+  }
+  return 0;
+}
+
+/** Whether `key` also sits earlier in the chain than (bucket, slot). */
+function appearsBefore(head: usize, bucket: usize, slot: u32, key: u64, keyKind: u32): bool {
+  let at = head;
+  while (true) {
+    const end = at == bucket ? slot : usedSlots(tophashes(at));
+    for (let i: u32 = 0; i < end; i++) if (keyEquals(slotKey(at, i), key, keyKind)) return true;
+    if (at == bucket) return false;
+    at = overflowOf(at);
+  }
+}
+
+function fail(code: i32, index: u32): i32 {
+  store<f64>(stagingArea(), <f64>index, STAGE_RESULT);
+  return code;
+}
+
+export function classOfSize(bytes: u32): u32 { return classOf(bytes); }
+export function sizeOfClass(sizeClass: u32): u32 { return classSize(sizeClass); }
+/** The low and high halves would need BigInt; tests compare the low 32 bits and the tophash. */
+export function hashOfBits(low: u32, high: u32, seedLow: u32): u32 {
+  return <u32>hashInline((<u64>high << 32) | low, <u64>seedLow);
+}
+export function matchTophashMask(low: u32, high: u32, top: u32): u32 {
+  const m = matchTophash((<u64>high << 32) | low, <u8>top);
+  return <u32>(m >> 32) | <u32>m; // folds the 8 flag bits into one u32 for the test
+}

@@ -1,0 +1,150 @@
+// Epoch-based reclamation: pin, retire, collect. With lock.ts, the only file that calls atomic.*.
+//
+// Memory that a writer unlinks (a replaced blob, an emptied overflow bucket, an evacuated table)
+// may still be read by a thread that found it a moment earlier. So it is retired, not freed: it
+// waits in the retiring thread's bin until every thread pinned at the time has unpinned.
+//
+// Steps (assembly/README.md, "Reclamation"):
+//   E1 pin:     slot.epoch = global | PINNED (an SC store, ordered before every read that follows)
+//   E2 retire:  after unlinking, push the block on the bin of the current global epoch
+//   E3 collect: the global epoch moves from e to e + STEP only when every pinned thread is at e;
+//               a bin retired at epoch r is freed once the global epoch is r + 2 × STEP or more
+//   E4 unpin:   slot.epoch = 0 (an SC store, ordered after every read before it)
+// A thread that pinned with a stale epoch only holds the collector back; it is never unsafe.
+//
+// Three bins per thread, indexed by (epoch / STEP) mod 3: when a bin comes round again its old
+// contents are three steps old, hence safe, and are freed before reuse. A thread that closes
+// hands what is not yet safe to the orphan bins in the map header, which collectors drain.
+
+import {
+  MAP_HEADER, HDR_EPOCH, HDR_ORPHAN_LOCK, HDR_ORPHAN_BINS, EPOCH_PINNED, EPOCH_STEP, RETIRE_BINS,
+  RETIRE_BIN_SIZE, BIN_HEAD, BIN_EPOCH, RETIRED_NEXT, RETIRED_SIZE, COLLECT_EVERY,
+  TS_EPOCH, TS_RETIRE_BINS, TS_RETIRE_COUNT, threadSlot,
+} from "./layout";
+import { selfSlot, threadHigh } from "./thread";
+import { free } from "./alloc";
+import { lock, unlock, tryLock } from "./lock";
+
+@inline function globalEpoch(): u32 { return atomic.load<u32>(MAP_HEADER + HDR_EPOCH); }
+
+/** E1. Every export that reads through pointers another thread may retire calls this first. */
+@inline export function pin(): void {
+  atomic.store<u32>(selfSlot(), globalEpoch() | EPOCH_PINNED, TS_EPOCH);
+}
+
+/** E4. */
+@inline export function unpin(): void {
+  atomic.store<u32>(selfSlot(), 0, TS_EPOCH);
+}
+
+/** Epochs are compared by distance so that the u32 counter may wrap. */
+@inline function isSafe(retiredAt: u32, now: u32): bool {
+  return now - retiredAt >= 2 * EPOCH_STEP;
+}
+
+@inline function binAt(base: usize, epoch: u32): usize {
+  return base + <usize>((epoch / EPOCH_STEP) % RETIRE_BINS) * RETIRE_BIN_SIZE;
+}
+
+/**
+ * E2. Hands `ptr` (sizeBytes long, at least 16) to the reclaimer.
+ * Preconditions: the block is unreachable for any thread that pins from now on; the caller is pinned.
+ */
+export function retire(ptr: usize, sizeBytes: u32): void {
+  if (ptr == 0) return;
+  const slot = selfSlot();
+  const now = globalEpoch();
+  const bin = binAt(slot + TS_RETIRE_BINS, now);
+  let head = load<u32>(bin, BIN_HEAD);
+  if (head != 0 && load<u32>(bin, BIN_EPOCH) != now) {
+    // Same bin index, other epoch: it is three steps old, so nobody can still see it.
+    freeChain(head);
+    head = 0;
+  }
+  store<u32>(ptr, head, RETIRED_NEXT);
+  store<u32>(ptr, sizeBytes, RETIRED_SIZE);
+  store<u32>(bin, <u32>ptr, BIN_HEAD);
+  store<u32>(bin, now, BIN_EPOCH);
+  const retired = load<u32>(slot, TS_RETIRE_COUNT) + 1;
+  if (retired >= COLLECT_EVERY) {
+    store<u32>(slot, 0, TS_RETIRE_COUNT);
+    collect();
+  } else {
+    store<u32>(slot, retired, TS_RETIRE_COUNT);
+  }
+}
+
+/** E3. Advances the epoch if every pinned thread has seen it, then frees what became safe. */
+export function collect(): void {
+  const now = globalEpoch();
+  let canAdvance = true;
+  const high = threadHigh();
+  for (let i: u32 = 0; i < high; i++) {
+    const seen = atomic.load<u32>(threadSlot(i), TS_EPOCH);
+    if ((seen & EPOCH_PINNED) != 0 && (seen & ~EPOCH_PINNED) != now) {
+      canAdvance = false;
+      break;
+    }
+  }
+  if (canAdvance) atomic.cmpxchg<u32>(MAP_HEADER + HDR_EPOCH, now, now + EPOCH_STEP);
+  const after = globalEpoch();
+  freeSafeBins(selfSlot() + TS_RETIRE_BINS, after);
+  const orphans = MAP_HEADER + HDR_ORPHAN_LOCK;
+  if (tryLock(orphans)) {
+    freeSafeBins(MAP_HEADER + HDR_ORPHAN_BINS, after);
+    unlock(orphans);
+  }
+}
+
+/**
+ * Called by a closing thread (after its last unpin): frees its bins that are safe and moves the
+ * rest to the orphan bins, so a closed thread pins nothing and leaks nothing.
+ */
+export function handOffRetired(): void {
+  const own = selfSlot() + TS_RETIRE_BINS;
+  const now = globalEpoch();
+  freeSafeBins(own, now);
+  const orphanLock = MAP_HEADER + HDR_ORPHAN_LOCK;
+  lock(orphanLock);
+  for (let i: u32 = 0; i < RETIRE_BINS; i++) {
+    const bin = own + <usize>i * RETIRE_BIN_SIZE;
+    const head = load<u32>(bin, BIN_HEAD);
+    if (head == 0) continue;
+    const epoch = load<u32>(bin, BIN_EPOCH);
+    const orphan = MAP_HEADER + HDR_ORPHAN_BINS + <usize>i * RETIRE_BIN_SIZE;
+    let orphanHead = load<u32>(orphan, BIN_HEAD);
+    if (orphanHead != 0 && load<u32>(orphan, BIN_EPOCH) != epoch) {
+      // Same index, other epoch: the older of the two is three steps old. Ours was not safe,
+      // so the orphan bin is the older one.
+      freeChain(orphanHead);
+      orphanHead = 0;
+    }
+    let tail: usize = head;
+    while (load<u32>(tail, RETIRED_NEXT) != 0) tail = load<u32>(tail, RETIRED_NEXT);
+    store<u32>(tail, orphanHead, RETIRED_NEXT);
+    store<u32>(orphan, head, BIN_HEAD);
+    store<u32>(orphan, epoch, BIN_EPOCH);
+    store<u32>(bin, 0, BIN_HEAD);
+  }
+  unlock(orphanLock);
+}
+
+function freeSafeBins(bins: usize, now: u32): void {
+  for (let i: u32 = 0; i < RETIRE_BINS; i++) {
+    const bin = bins + <usize>i * RETIRE_BIN_SIZE;
+    const head = load<u32>(bin, BIN_HEAD);
+    if (head != 0 && isSafe(load<u32>(bin, BIN_EPOCH), now)) {
+      store<u32>(bin, 0, BIN_HEAD);
+      freeChain(head);
+    }
+  }
+}
+
+function freeChain(head: usize): void {
+  let node = head;
+  while (node != 0) {
+    const next = load<u32>(node, RETIRED_NEXT);
+    free(node, load<u32>(node, RETIRED_SIZE));
+    node = next;
+  }
+}

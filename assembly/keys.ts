@@ -1,0 +1,61 @@
+// What a key or value word means for each kind: comparison, hashing and ownership of blobs.
+//
+// A probe is the caller's key as the table sees it: the same 64-bit word a stored key would have,
+// except that a blob probe points into the caller's staging area instead of a blob of the map.
+// So one comparison serves lookups (probe against stored) and evacuation (stored against stored).
+
+import { KEY_BLOB, VALUE_NUMBER, VALUE_BLOB, blobPtr, blobBytes, blobLenWord } from "./layout";
+import { hashInline, hashBytes } from "./hash";
+import { memoryBytes } from "./alloc";
+
+/** True when `bytes` bytes at `ptr` lie inside the memory (memory never shrinks). */
+@inline export function inBounds(ptr: usize, bytes: u32): bool {
+  return <u64>ptr + bytes <= memoryBytes();
+}
+
+export function bytesEqual(a: usize, b: usize, length: u32): bool {
+  let i: usize = 0;
+  const n = <usize>length;
+  while (i + 8 <= n) {
+    if (load<u64>(a + i) != load<u64>(b + i)) return false;
+    i += 8;
+  }
+  while (i < n) {
+    if (load<u8>(a + i) != load<u8>(b + i)) return false;
+    i++;
+  }
+  return true;
+}
+
+/**
+ * Whether a stored key word equals a probe. For blob keys the length words must match first,
+ * and then the bytes. Safety: `stored` was read under a validated version (R5), so its blob is
+ * protected by the caller's pin; it is still bounds-checked, as every optimistic pointer is.
+ */
+@inline export function keyEquals(stored: u64, probe: u64, keyKind: u32): bool {
+  if (keyKind != KEY_BLOB) return stored == probe;
+  if (blobLenWord(stored) != blobLenWord(probe)) return false;
+  const length = blobBytes(probe);
+  return inBounds(blobPtr(stored), length) && bytesEqual(blobPtr(stored), blobPtr(probe), length);
+}
+
+/** The hash of a key word (stored or probe). */
+@inline export function keyHash(word: u64, keyKind: u32, seed: u64): u64 {
+  if (keyKind != KEY_BLOB) return hashInline(word, seed);
+  return hashBytes(blobPtr(word), blobBytes(word), blobLenWord(word), seed);
+}
+
+/**
+ * compareAndSet's notion of equal values: SameValueZero for numbers (NaN equals NaN, -0 equals
+ * +0, as Map keys), the bits for int32, the encoded bytes for blobs.
+ */
+export function valueEquals(stored: u64, expected: u64, valueKind: u32): bool {
+  if (valueKind == VALUE_NUMBER) {
+    const a = reinterpret<f64>(stored);
+    const b = reinterpret<f64>(expected);
+    return a == b || (a != a && b != b);
+  }
+  if (valueKind != VALUE_BLOB) return stored == expected;
+  if (blobLenWord(stored) != blobLenWord(expected)) return false;
+  return bytesEqual(blobPtr(stored), blobPtr(expected), blobBytes(expected));
+}

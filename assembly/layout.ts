@@ -1,0 +1,277 @@
+// The shared-memory layout: every offset, size, flag and mask of sharemap, with diagrams.
+//
+// This is the only file that writes a byte offset as a number. Every other file reaches memory
+// through the accessors below, so a change of layout is a change of this file alone.
+// The protocol that says who writes which word, and in what order, is in assembly/README.md
+// (steps W1…, R1…, G1…, E1…); the accessors here only name the words.
+//
+// The memory of one map (each map has its own WebAssembly.Memory):
+//
+//   0        1024          MAP_HEADER_END            65536 (--memoryBase)    heapStart
+//   ├─ null ─┼── map header ──┼── thread slots ──┼───┼── static data ──┼──── heap (alloc.ts) ──▶
+//   never used                                       written by each      tables, overflow buckets,
+//                                                    instantiation        blobs, staging areas
+//
+// The header lives below --memoryBase because instantiating the module (once per thread) rewrites
+// its data segments; bytes below --memoryBase are never touched by instantiation.
+
+// ── Map header ─────────────────────────────────────────────────────────────────────────────────
+// ╒═══════════ identity: line 0, written once by initMap, read by everyone ═══════════╕
+// │ off size field        meaning                                                    │
+// │   0   4  magic        MAP_MAGIC once the header is ready                         │
+// │   4   4  layoutVer    LAYOUT_VERSION: attach refuses any other                   │
+// │   8   8  seed         hash0: the per-map random hash key                         │
+// │  16   4  keyKind      KEY_NUMBER, KEY_INT32 or KEY_BLOB                          │
+// │  20   4  valueKind    VALUE_NUMBER, VALUE_INT32 or VALUE_BLOB                    │
+// │  24   4  lockSpins    CAS attempts before a writer waits (tests use 0)           │
+// │  28   4  heapStart    first byte the allocator hands out                         │
+// ╞═══════════ tables: line 1, written when a growth starts or ends ══════════════════╡
+// │  64   4  table        the current table (where new keys go)                      │
+// │  68   4  oldTable     the table being evacuated, or 0                            │
+// │  72   4  tablesGen    +1 each time a table is retired (lock-free readers check)  │
+// │  76   4  growLock     lock word: one thread at a time starts a growth            │
+// ╞═══════════ epoch: line 3 ═════════════════════════════════════════════════════════╡
+// │ 192   4  epoch        global epoch, steps of EPOCH_STEP                          │
+// │ 196   4  threadHigh   1 + highest thread slot ever registered                    │
+// │ 200   4  orphanLock   lock word for the orphan retire bins                       │
+// │ 208  24  orphanBins   RETIRE_BINS × (head, epoch): retired by closed threads     │
+// ╞═══════════ allocator: lines 4.., written under their locks ════════════════════════╡
+// │ 256   4  heapLock     lock word for heapTop and memory.grow                      │
+// │ 260   4  heapTop      first never-allocated byte                                 │
+// │ 320 8×N  classes      per size class: (lock word, free-list head)                │
+// ╘══════════════════════════════════════════════════════════════════════════════════╛
+@inline export const MAP_HEADER: usize = 1024;
+
+@inline export const HDR_MAGIC: usize = 0;
+@inline export const HDR_LAYOUT_VERSION: usize = HDR_MAGIC + sizeof<u32>();
+@inline export const HDR_SEED: usize = HDR_LAYOUT_VERSION + sizeof<u32>();
+@inline export const HDR_KEY_KIND: usize = HDR_SEED + sizeof<u64>();
+@inline export const HDR_VALUE_KIND: usize = HDR_KEY_KIND + sizeof<u32>();
+@inline export const HDR_LOCK_SPINS: usize = HDR_VALUE_KIND + sizeof<u32>();
+@inline export const HDR_HEAP_START: usize = HDR_LOCK_SPINS + sizeof<u32>();
+
+@inline export const CACHE_LINE: usize = 64;
+@inline export const HDR_TABLE: usize = CACHE_LINE;
+@inline export const HDR_OLD_TABLE: usize = HDR_TABLE + sizeof<u32>();
+@inline export const HDR_TABLES_GEN: usize = HDR_OLD_TABLE + sizeof<u32>();
+@inline export const HDR_GROW_LOCK: usize = HDR_TABLES_GEN + sizeof<u32>();
+
+
+@inline export const HDR_EPOCH: usize = 3 * CACHE_LINE;
+@inline export const HDR_THREAD_HIGH: usize = HDR_EPOCH + sizeof<u32>();
+@inline export const HDR_ORPHAN_LOCK: usize = HDR_THREAD_HIGH + sizeof<u32>();
+@inline export const HDR_ORPHAN_BINS: usize = HDR_ORPHAN_LOCK + 2 * sizeof<u32>();
+
+@inline export const HDR_HEAP_LOCK: usize = 4 * CACHE_LINE;
+@inline export const HDR_HEAP_TOP: usize = HDR_HEAP_LOCK + sizeof<u32>();
+@inline export const HDR_CLASSES: usize = 5 * CACHE_LINE;
+
+/** "SHMP": written last by initMap, so a header with this magic is complete. */
+@inline export const MAP_MAGIC: u32 = 0x504d4853;
+/** Bumped whenever any layout in this file changes; handles carry it. */
+@inline export const LAYOUT_VERSION: u32 = 1;
+
+// Key kinds: number and int32 keys are their canonical 64 bits in the slot; blob keys (strings,
+// bytes) are (pointer, length word).
+@inline export const KEY_NUMBER: u32 = 0;
+@inline export const KEY_INT32: u32 = 1;
+@inline export const KEY_BLOB: u32 = 2;
+// Value kinds: numbers and int32 are f64 bits in the slot; blobs are (pointer, length word).
+@inline export const VALUE_NUMBER: u32 = 0;
+@inline export const VALUE_INT32: u32 = 1;
+@inline export const VALUE_BLOB: u32 = 2;
+
+// ── Size classes (alloc.ts) ────────────────────────────────────────────────────────────────────
+// Every class size is a multiple of 8 so that u64 words in buckets stay naturally aligned (Wasm
+// atomics trap on misaligned addresses). 16, 24, 32, then four classes per doubling: 40, 48, 56,
+// 64, 80, 96, 112, 128, … up to 2^31. Waste is at most 25% above 32 bytes.
+@inline export const CLASS_MIN_SIZE: u32 = 16;
+@inline export const CLASS_STEPS_BITS: u32 = 2; // four classes per doubling
+@inline export const CLASS_COUNT: u32 = 3 + (31 - 5) * (1 << CLASS_STEPS_BITS);
+@inline export const CLASS_ENTRY_SIZE: usize = 2 * sizeof<u32>();
+@inline export const CLASS_LOCK: usize = 0;
+@inline export const CLASS_FREE_HEAD: usize = sizeof<u32>();
+@inline export const MAX_ALLOC_BYTES: u32 = 1 << 31;
+
+// ── Thread slots ───────────────────────────────────────────────────────────────────────────────
+// One per attached thread, two cache lines each so that one thread's counters never share a line
+// with another's. Only the owning thread writes its slot, except `state` (CAS at register) and
+// `epoch`, which collectors read.
+// ╒═════════════════════ Thread slot (128 bytes) ═════════════════════╕
+// │ off size field        written by            read by               │
+// │   0   4  state        register/unregister   register (CAS)        │
+// │   4   4  jsThreadId   register              stats, diagnostics    │
+// │   8   4  epoch        owner, atomic (E1/E4) collectors, atomic    │
+// │  12   4  count        owner, atomic         size(), atomic        │
+// │  16   4  lockSpins    owner, atomic         stats(), atomic       │
+// │  20   4  lockWaits    owner, atomic         stats(), atomic       │
+// │  24   4  bytesInUse   owner, atomic (wraps) stats(), atomic       │
+// │  28   4  retireCount  owner                 owner                 │
+// │  32   4  staging      owner                 owner                 │
+// │  36   4  stagingSize  owner                 owner                 │
+// │  40  24  retireBins   owner: RETIRE_BINS × (head, epoch)          │
+// ╘════════════════════════════════════════════════════════════════════╛
+@inline export const MAX_THREADS: u32 = 64;
+@inline export const THREAD_SLOTS: usize = 4096;
+@inline export const THREAD_SLOT_SIZE: usize = 2 * CACHE_LINE;
+@inline export const TS_STATE: usize = 0;
+@inline export const TS_JS_THREAD_ID: usize = TS_STATE + sizeof<u32>();
+@inline export const TS_EPOCH: usize = TS_JS_THREAD_ID + sizeof<u32>();
+@inline export const TS_COUNT: usize = TS_EPOCH + sizeof<u32>();
+@inline export const TS_LOCK_SPINS: usize = TS_COUNT + sizeof<u32>();
+@inline export const TS_LOCK_WAITS: usize = TS_LOCK_SPINS + sizeof<u32>();
+@inline export const TS_BYTES_IN_USE: usize = TS_LOCK_WAITS + sizeof<u32>();
+@inline export const TS_RETIRE_COUNT: usize = TS_BYTES_IN_USE + sizeof<u32>();
+@inline export const TS_STAGING: usize = TS_RETIRE_COUNT + sizeof<u32>();
+@inline export const TS_STAGING_SIZE: usize = TS_STAGING + sizeof<u32>();
+@inline export const TS_RETIRE_BINS: usize = TS_STAGING_SIZE + sizeof<u32>();
+@inline export const MAP_HEADER_END: usize = THREAD_SLOTS + <usize>MAX_THREADS * THREAD_SLOT_SIZE;
+
+@inline export const THREAD_FREE: u32 = 0;
+@inline export const THREAD_ACTIVE: u32 = 1;
+
+// ── Epochs (epoch.ts) ──────────────────────────────────────────────────────────────────────────
+// The global epoch moves in steps of 2; a thread slot's epoch is (global epoch | PINNED) while the
+// thread is inside an operation and 0 outside. Something retired at epoch e is freed once the
+// global epoch reaches e + 2 steps: every thread pinned before it was unlinked has unpinned.
+@inline export const EPOCH_PINNED: u32 = 1;
+@inline export const EPOCH_STEP: u32 = 2;
+@inline export const RETIRE_BINS: u32 = 3;
+@inline export const RETIRE_BIN_SIZE: usize = 2 * sizeof<u32>();
+@inline export const BIN_HEAD: usize = 0;
+@inline export const BIN_EPOCH: usize = sizeof<u32>();
+/** A retired block: the free-list link and its size live in the block itself (>= 16 bytes). */
+@inline export const RETIRED_NEXT: usize = 0;
+@inline export const RETIRED_SIZE: usize = sizeof<u32>();
+/** Retirements between two attempts to advance the epoch and free what is safe. */
+@inline export const COLLECT_EVERY: u32 = 64;
+
+// ── Lock words (lock.ts) ───────────────────────────────────────────────────────────────────────
+// 0 = free; otherwise the owner's thread slot + 1, with LOCK_WAITERS set once a thread sleeps on
+// it. Recording the owner lets a later recovery tell which thread died holding a lock.
+@inline export const LOCK_FREE: u32 = 0;
+@inline export const LOCK_WAITERS: u32 = 0x80000000;
+@inline export const LOCK_OWNER_MASK: u32 = 0x7fffffff;
+
+// ── Staging area (one per thread) ──────────────────────────────────────────────────────────────
+// Where the facade writes blob keys and values and where the core writes results.
+// ╒═════════════ staging ═════════════════════════════════════════════════╕
+// │   0   8  result     f64: the value found / the new counter value       │
+// │   8   4  resultLen  length word of a blob result copied to STAGE_DATA  │
+// │  12   4  needBytes  staging bytes an operation needs (NEEDS_SPACE)     │
+// │  16   4  cursor     iteration: next logical bucket                     │
+// │  20   4  count      iteration: entries written                         │
+// │  64  ..  data       key blob, then value blob, then expected blob,     │
+// │                     each 8-aligned; results overwrite from here        │
+// ╘═══════════════════════════════════════════════════════════════════════╛
+@inline export const STAGE_RESULT: usize = 0;
+@inline export const STAGE_RESULT_LEN: usize = 8;
+@inline export const STAGE_NEED_BYTES: usize = 12;
+@inline export const STAGE_CURSOR: usize = 16;
+@inline export const STAGE_COUNT: usize = 20;
+@inline export const STAGE_DATA: usize = 64;
+@inline export const STAGING_INITIAL_SIZE: u32 = 64 * 1024;
+
+// ── Blob length words ──────────────────────────────────────────────────────────────────────────
+// A blob key or value word is (pointer | lengthWord << 32). The length word carries the byte
+// length and, for strings, whether the bytes are UTF-16 (src/codec.ts picks one canonical form
+// per string, so equal keys have equal words and equal bytes).
+@inline export const LEN_BYTES_MASK: u32 = (1 << 30) - 1;
+@inline export const LEN_UTF16: u32 = 1 << 30;
+@inline export const MAX_KEY_BYTES: u32 = 1 << 20;
+@inline export const MAX_VALUE_BYTES: u32 = 1 << 26;
+
+@inline export function blobPtr(word: u64): usize { return <usize>(word & 0xffffffff); }
+@inline export function blobLenWord(word: u64): u32 { return <u32>(word >> 32); }
+@inline export function blobBytes(word: u64): u32 { return <u32>(word >> 32) & LEN_BYTES_MASK; }
+@inline export function blobWord(ptr: usize, lenWord: u32): u64 {
+  return (<u64>lenWord << 32) | <u64>ptr;
+}
+/** Bytes a blob of this length occupies in the staging area (8-aligned). */
+@inline export function align8(bytes: u32): u32 { return (bytes + 7) & ~7; }
+
+// ── Tables ─────────────────────────────────────────────────────────────────────────────────────
+// A table is a header followed by 2^B buckets; overflow buckets are allocated one at a time.
+// The evacuation cursor lives in the old table itself, not in the map header, so a thread still
+// finishing work on a previous growth can never move the cursor of the next one.
+// ╒═════════════ Table header (128 bytes) ═════════════════════════════════════╕
+// │   0   8  (retire link: epoch.ts writes here once the table is retired, so  │
+// │           pinned threads still read valid B, mask and next)                │
+// │   8   4  B              log2 of the bucket count          written at G1    │
+// │  12   4  bucketMask     2^B - 1                           written at G1    │
+// │  16   4  overflowCount  overflow buckets in use           atomic add       │
+// │  20   4  next           the table this one evacuates into written at G2    │
+// │  24   4  sizeBytes      what to free                      written at G1    │
+// │  64   4  nevacuate      evacuation cursor (own line: every evacuator       │
+// │  68   4  evacuated      old buckets done    writes it, readers never do)   │
+// ╘════════════════════════════════════════════════════════════════════════════╛
+@inline export const TABLE_HEADER_SIZE: usize = 2 * CACHE_LINE;
+@inline export const TBL_B: usize = 2 * sizeof<u32>();
+@inline export const TBL_BUCKET_MASK: usize = TBL_B + sizeof<u32>();
+@inline export const TBL_OVERFLOW_COUNT: usize = TBL_BUCKET_MASK + sizeof<u32>();
+@inline export const TBL_NEXT: usize = TBL_OVERFLOW_COUNT + sizeof<u32>();
+@inline export const TBL_SIZE_BYTES: usize = TBL_NEXT + sizeof<u32>();
+@inline export const TBL_NEVACUATE: usize = CACHE_LINE;
+@inline export const TBL_EVACUATED: usize = TBL_NEVACUATE + sizeof<u32>();
+@inline export const MAX_B: u32 = 24;
+
+// ── Buckets ────────────────────────────────────────────────────────────────────────────────────
+// ╒═════════════ Bucket (152 bytes) ══════════════════════════════════════════════════════════╕
+// │   0   8  tophash   one byte per slot: 0 = empty, else the hash's top byte (>= MIN_TOPHASH) │
+// │   8   4  lock      head buckets: the chain's lock word (lock.ts)                          │
+// │  12   4  version   head buckets: the chain's seqlock version (W5/W7, R4/R6)               │
+// │  16   4  overflow  next bucket of the chain, or 0                                         │
+// │  20   4  (padding, so slots are 8-aligned)                                                │
+// │  24 128  slots     8 × (key u64, value u64): a key and its value share a cache line       │
+// ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
+// Chains are kept dense: a delete moves the chain's last entry into the hole (table.ts), so the
+// first empty tophash ends the chain and no tombstones pile up under insert/delete churn.
+@inline export const BUCKET_SLOTS: u32 = 8;
+@inline export const BKT_TOPHASH: usize = 0;
+@inline export const BKT_LOCK: usize = BKT_TOPHASH + sizeof<u64>();
+@inline export const BKT_VERSION: usize = BKT_LOCK + sizeof<u32>();
+@inline export const BKT_OVERFLOW: usize = BKT_VERSION + sizeof<u32>();
+@inline export const BKT_SLOTS: usize = BKT_OVERFLOW + 2 * sizeof<u32>();
+@inline export const SLOT_SIZE: usize = 2 * sizeof<u64>();
+@inline export const SLOT_KEY: usize = 0;
+@inline export const SLOT_VALUE: usize = sizeof<u64>();
+@inline export const BUCKET_SIZE: usize = BKT_SLOTS + <usize>BUCKET_SLOTS * SLOT_SIZE;
+
+// Tophash encodings: 0 marks an empty slot; a hash whose top byte is 0 is stored as MIN_TOPHASH.
+@inline export const TOPHASH_EMPTY: u8 = 0;
+@inline export const MIN_TOPHASH: u8 = 1;
+
+// Version word of a head bucket: WRITING while a writer changes the chain (readers retry),
+// EVACUATED once the chain has been copied to the next table (for good), and a counter above.
+@inline export const VERSION_WRITING: u32 = 1;
+@inline export const VERSION_EVACUATED: u32 = 2;
+@inline export const VERSION_STEP: u32 = 4;
+
+// Load factor 6.5 entries per bucket, as Go's map: a doubling growth starts when a writer needs a
+// new overflow bucket and count > 6.5 × 2^B. Written as 13/2 to stay in integers.
+@inline export const LOAD_FACTOR_NUM: u32 = 13;
+@inline export const LOAD_FACTOR_DEN: u32 = 2;
+
+// ── Accessors ──────────────────────────────────────────────────────────────────────────────────
+@inline export function threadSlot(index: u32): usize {
+  return THREAD_SLOTS + <usize>index * THREAD_SLOT_SIZE;
+}
+@inline export function classEntry(sizeClass: u32): usize {
+  return MAP_HEADER + HDR_CLASSES + <usize>sizeClass * CLASS_ENTRY_SIZE;
+}
+@inline export function tableBucket(table: usize, index: u32): usize {
+  return table + TABLE_HEADER_SIZE + <usize>index * BUCKET_SIZE;
+}
+@inline export function tableBytes(B: u32): u32 {
+  return <u32>TABLE_HEADER_SIZE + (<u32>1 << B) * <u32>BUCKET_SIZE;
+}
+@inline export function slotAddr(bucket: usize, slot: u32): usize {
+  return bucket + BKT_SLOTS + <usize>slot * SLOT_SIZE;
+}
+@inline export function tableB(table: usize): u32 { return load<u32>(table, TBL_B); }
+@inline export function tableMask(table: usize): u32 { return load<u32>(table, TBL_BUCKET_MASK); }
+@inline export function tableNext(table: usize): usize { return load<u32>(table, TBL_NEXT); }
+
+// The header sits at a fixed address; these keep call sites short.
+@inline export function hdr(offset: usize): usize { return MAP_HEADER + offset; }
+@inline export function header32(offset: usize): u32 { return load<u32>(MAP_HEADER + offset); }

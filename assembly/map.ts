@@ -1,0 +1,435 @@
+// One map operation end to end: take the caller's key from the staging area, pin, find the
+// table, help a growth in progress, lock the chain, act, publish, unlock, retire, unpin.
+//
+// The steps named here (R1–R7 for readers, W1–W10 for writers) are written out in
+// assembly/README.md. Every export in index.ts is one call into this file.
+//
+// The calling convention: one export per verb, not one per verb and key kind. The key kind is
+// fixed per map and cached in this thread's globals at attach, so the branch on it is always
+// predicted the same way, and the facade calls the same export whatever the kind:
+//   number keys: the number itself;   int32 keys: the integer;
+//   blob keys (string, bytes): the key's length word, its bytes at staging + STAGE_DATA.
+// Blob values follow the key in staging (at `dataEnd`, 8-aligned), an expected value after the
+// new one; inline values travel as f64 parameters.
+
+import {
+  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_KEY_KIND, HDR_VALUE_KIND, HDR_SEED,
+  BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
+  STAGE_RESULT_LEN, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
+  MAX_VALUE_BYTES, BUCKET_SIZE, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
+  align8, tableBucket, tableMask,
+} from "./layout";
+import {
+  OK, INSERTED, FOUND, NOT_FOUND, MISMATCH, OUT_OF_MEMORY, NEEDS_SPACE, KEY_TOO_LARGE,
+  VALUE_TOO_LARGE,
+} from "./status";
+import { hashInline, hashBytes, tophash, numberKeyBits } from "./hash";
+import { lock, unlock, load32 } from "./lock";
+import { pin, unpin, retire } from "./epoch";
+import { alloc, free } from "./alloc";
+import { selfSlot, countEntries } from "./thread";
+import { valueEquals } from "./keys";
+import { version, slotValue, slotKey } from "./bucket";
+import {
+  readChain, chainFind, chainInsert, chainSetValue, chainRemove, tablesGen, readValue,
+  readVersion, foundBucket, foundSlot, addedOverflow, READ_FOUND, READ_MISSING, READ_EVACUATED,
+} from "./table";
+import { growWork, maybeGrow } from "./evacuate";
+
+// ── This thread's copy of the map's identity (immutable after initMap) ─────────────────────────
+let keyKind: u32 = 0;
+let valueKind: u32 = 0;
+let seed: u64 = 0;
+/** Readers pin only where a blob could be freed under them; inline maps validate instead (R2). */
+let readersPin: bool = false;
+let staging: usize = 0;
+let stagingSize: u32 = 0;
+
+/** Called after registerThread and whenever the staging area moves. */
+export function loadIdentity(): void {
+  keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
+  valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
+  seed = load<u64>(MAP_HEADER + HDR_SEED);
+  readersPin = keyKind == KEY_BLOB || valueKind == VALUE_BLOB;
+  staging = load<u32>(selfSlot(), TS_STAGING);
+  stagingSize = load<u32>(selfSlot(), TS_STAGING_SIZE);
+}
+
+@inline export function mapKeyKind(): u32 { return keyKind; }
+@inline export function mapValueKind(): u32 { return valueKind; }
+@inline export function mapSeed(): u64 { return seed; }
+@inline export function stagingArea(): usize { return staging; }
+@inline export function stagingBytes(): u32 { return stagingSize; }
+
+// ── The probe: the caller's key as the table sees it ───────────────────────────────────────────
+let probeHash: u64 = 0;
+let probeWord: u64 = 0;
+let probeTop: u8 = 0;
+/** Staging offset just past the key: where a blob value starts. */
+let dataEnd: usize = STAGE_DATA;
+
+function setProbe(key: f64): i32 {
+  if (keyKind == KEY_BLOB) {
+    const lenWord = <u32>key;
+    const bytes = lenWord & LEN_BYTES_MASK;
+    if (bytes > MAX_KEY_BYTES) return KEY_TOO_LARGE;
+    if (STAGE_DATA + <usize>bytes > <usize>stagingSize) return needSpace(STAGE_DATA + bytes);
+    const ptr = staging + STAGE_DATA;
+    probeWord = blobWord(ptr, lenWord);
+    probeHash = hashBytes(ptr, bytes, lenWord, seed);
+    dataEnd = STAGE_DATA + align8(bytes);
+  } else {
+    probeWord = keyKind == KEY_NUMBER ? numberKeyBits(key) : <u64><u32><i32>key;
+    probeHash = hashInline(probeWord, seed);
+    dataEnd = STAGE_DATA;
+  }
+  probeTop = tophash(probeHash);
+  return OK;
+}
+
+@inline function needSpace(bytes: usize): i32 {
+  store<u32>(staging, <u32>bytes, STAGE_NEED_BYTES);
+  return NEEDS_SPACE;
+}
+
+// ── Values ─────────────────────────────────────────────────────────────────────────────────────
+/** The value word of the staged or inline value, or the blob in staging it points into. */
+let stagedValue: u64 = 0;
+
+/** Reads a value argument: inline, or a blob in staging at `offset` (not copied). */
+function stageValue(value: f64, lenWord: i32, offset: usize): i32 {
+  if (valueKind != VALUE_BLOB) {
+    stagedValue = reinterpret<u64>(valueKind == VALUE_INT32 ? <f64><i32>value : value);
+    return OK;
+  }
+  const bytes = <u32>lenWord & LEN_BYTES_MASK;
+  if (bytes > MAX_VALUE_BYTES) return VALUE_TOO_LARGE;
+  if (offset + <usize>bytes > <usize>stagingSize) return needSpace(offset + bytes);
+  stagedValue = blobWord(staging + offset, <u32>lenWord);
+  return OK;
+}
+
+/** The map's own copy of a staged value: a new blob for blob values. 0 means out of memory. */
+let ownedValue: u64 = 0;
+function ownValue(): bool {
+  if (valueKind != VALUE_BLOB) {
+    ownedValue = stagedValue;
+    return true;
+  }
+  const copy = copyBlob(stagedValue);
+  if (copy == u64.MAX_VALUE) return false;
+  ownedValue = copy;
+  return true;
+}
+
+/** A new blob with the bytes of `word`'s blob, or u64.MAX_VALUE when out of memory. */
+function copyBlob(word: u64): u64 {
+  const bytes = blobBytes(word);
+  if (bytes == 0) return blobWord(0, blobLenWord(word));
+  const ptr = alloc(bytes);
+  if (ptr == 0) return u64.MAX_VALUE;
+  memory.copy(ptr, blobPtr(word), bytes);
+  return blobWord(ptr, blobLenWord(word));
+}
+
+/** Frees a blob that was never published (a failed insert's copies). */
+@inline function discardBlob(word: u64): void {
+  free(blobPtr(word), blobBytes(word));
+}
+
+/** Retires a blob that was published and is now unlinked (W9). */
+@inline function retireBlob(word: u64): void {
+  retire(blobPtr(word), blobBytes(word));
+}
+
+/** Writes a value into the staging result: f64 at STAGE_RESULT, or blob bytes at STAGE_DATA. */
+function putResult(word: u64): i32 {
+  if (valueKind != VALUE_BLOB) {
+    store<u64>(staging, word, STAGE_RESULT);
+    return OK;
+  }
+  const bytes = blobBytes(word);
+  if (STAGE_DATA + <usize>bytes > <usize>stagingSize) return needSpace(STAGE_DATA + bytes);
+  memory.copy(staging + STAGE_DATA, blobPtr(word), bytes);
+  store<u32>(staging, blobLenWord(word), STAGE_RESULT_LEN);
+  return OK;
+}
+
+// ── Readers ────────────────────────────────────────────────────────────────────────────────────
+/** The head whose version validated the last lookup (R7 re-checks it after copying a blob). */
+let lookupHead: usize = 0;
+
+/** R2–R6: FOUND (value word in readValue) or NOT_FOUND. Never writes shared memory. */
+function lookup(): i32 {
+  while (true) {
+    const gen = tablesGen(); // R2
+    const table = load32(MAP_HEADER + HDR_TABLE);
+    const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+    const mask = tableMask(table);
+    const oldMask = old != 0 ? tableMask(old) : 0;
+    if (tablesGen() != gen) continue; // a table was retired: the masks may be stale bytes
+    if (old != 0) { // R3: a key lives in the old table until its bucket is evacuated
+      const head = tableBucket(old, <u32>probeHash & oldMask);
+      const status = readChain(head, probeTop, probeWord, keyKind, gen);
+      if (status == READ_FOUND || status == READ_MISSING) {
+        lookupHead = head;
+        return status == READ_FOUND ? FOUND : NOT_FOUND;
+      }
+      if (status != READ_EVACUATED) continue;
+    }
+    const head = tableBucket(table, <u32>probeHash & mask); // R4
+    const status = readChain(head, probeTop, probeWord, keyKind, gen);
+    if (status == READ_FOUND || status == READ_MISSING) {
+      lookupHead = head;
+      return status == READ_FOUND ? FOUND : NOT_FOUND;
+    }
+    // Retry, or `table` became the old table of a growth that started after R2.
+  }
+}
+
+/** get (R1–R8): the value goes to the staging result. */
+export function get(key: f64): i32 {
+  let status = setProbe(key);
+  if (status != OK) return status;
+  if (readersPin) pin(); // R1
+  while (true) {
+    status = lookup();
+    if (status != FOUND) break;
+    status = putResult(readValue);
+    if (status != OK) break;
+    // R7: a blob copied after validation may have been retired and overwritten meanwhile.
+    if (valueKind == VALUE_BLOB && version(lookupHead) != readVersion) continue;
+    status = FOUND;
+    break;
+  }
+  if (readersPin) unpin(); // R8
+  return status;
+}
+
+export function has(key: f64): i32 {
+  const status = setProbe(key);
+  if (status != OK) return status;
+  if (readersPin) pin();
+  const found = lookup();
+  if (readersPin) unpin();
+  return found;
+}
+
+// ── Writers ────────────────────────────────────────────────────────────────────────────────────
+/** The table of the chain lockChain locked. */
+let lockedTable: usize = 0;
+
+/**
+ * W2–W4: locks the chain of the probe in the current table, after evacuating its old bucket.
+ * If that evacuation runs out of memory, it locks the old chain instead (still correct: the
+ * evacuation will carry the change over), so that operations needing no memory, delete above
+ * all, keep working on a full map. Precondition: pinned.
+ */
+function lockChain(): usize {
+  while (true) {
+    const table = load32(MAP_HEADER + HDR_TABLE);
+    const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+    let target = table;
+    if (old != 0 && growWork(old, probeHash, keyKind, seed) == OUT_OF_MEMORY) target = old;
+    const head = tableBucket(target, <u32>probeHash & tableMask(target));
+    lock(head + BKT_LOCK); // W3
+    if ((version(head) & VERSION_EVACUATED) == 0) { // W4
+      lockedTable = target;
+      return head;
+    }
+    unlock(head + BKT_LOCK); // the table became old meanwhile: start over
+  }
+}
+
+/**
+ * Inserts the probe with `value` (already the map's own copy) into the locked chain: copies a
+ * blob key into the map first. False, with nothing changed, when out of memory.
+ */
+function insertLocked(head: usize, value: u64): bool {
+  let key = probeWord;
+  if (keyKind == KEY_BLOB) {
+    key = copyBlob(probeWord);
+    if (key == u64.MAX_VALUE) return false;
+  }
+  if (!chainInsert(lockedTable, head, probeTop, key, value)) {
+    if (keyKind == KEY_BLOB) discardBlob(key);
+    return false;
+  }
+  return true;
+}
+
+/** W8–W10 after an insert: count it, and start a growth if it needed an overflow bucket. */
+function afterInsert(head: usize): void {
+  const grew = addedOverflow;
+  const table = lockedTable;
+  unlock(head + BKT_LOCK); // W8
+  countEntries(1);
+  if (grew) maybeGrow(table, keyKind, seed); // G1
+}
+
+export function set(key: f64, value: f64, valueLen: i32): i32 {
+  let status = setProbe(key);
+  if (status == OK) status = stageValue(value, valueLen, dataEnd);
+  if (status != OK) return status;
+  pin(); // W1
+  if (!ownValue()) {
+    unpin();
+    return OUT_OF_MEMORY;
+  }
+  const head = lockChain();
+  if (chainFind(head, probeTop, probeWord, keyKind)) {
+    const replaced = slotValue(foundBucket, foundSlot);
+    chainSetValue(head, foundBucket, foundSlot, ownedValue);
+    unlock(head + BKT_LOCK);
+    if (valueKind == VALUE_BLOB) retireBlob(replaced); // W9
+    status = OK;
+  } else if (insertLocked(head, ownedValue)) {
+    afterInsert(head);
+    status = INSERTED;
+  } else {
+    unlock(head + BKT_LOCK);
+    if (valueKind == VALUE_BLOB) discardBlob(ownedValue);
+    status = OUT_OF_MEMORY;
+  }
+  unpin(); // W10
+  return status;
+}
+
+/** Inserts `value` unless the key is present; FOUND puts the present value in the result. */
+export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
+  let status = setProbe(key);
+  if (status == OK) status = stageValue(value, valueLen, dataEnd);
+  if (status != OK) return status;
+  pin();
+  const head = lockChain();
+  if (chainFind(head, probeTop, probeWord, keyKind)) {
+    status = putResult(slotValue(foundBucket, foundSlot)); // under the lock: the blob is stable
+    unlock(head + BKT_LOCK);
+    if (status == OK) status = FOUND;
+  } else if (!ownValue()) {
+    unlock(head + BKT_LOCK);
+    status = OUT_OF_MEMORY;
+  } else if (insertLocked(head, ownedValue)) {
+    afterInsert(head);
+    status = INSERTED;
+  } else {
+    unlock(head + BKT_LOCK);
+    if (valueKind == VALUE_BLOB) discardBlob(ownedValue);
+    status = OUT_OF_MEMORY;
+  }
+  unpin();
+  return status;
+}
+
+/** Removes the entry at the found slot of the locked chain, unlocks, retires its memory. */
+function removeFound(head: usize): void {
+  const key = slotKey(foundBucket, foundSlot);
+  const value = slotValue(foundBucket, foundSlot);
+  const unlinked = chainRemove(lockedTable, head, foundBucket, foundSlot);
+  unlock(head + BKT_LOCK); // W8
+  if (keyKind == KEY_BLOB) retireBlob(key); // W9
+  if (valueKind == VALUE_BLOB) retireBlob(value);
+  if (unlinked != 0) retire(unlinked, <u32>BUCKET_SIZE);
+  countEntries(-1);
+}
+
+export function remove(key: f64): i32 {
+  const status = setProbe(key);
+  if (status != OK) return status;
+  pin();
+  const head = lockChain();
+  let result = NOT_FOUND;
+  if (chainFind(head, probeTop, probeWord, keyKind)) {
+    removeFound(head);
+    result = OK;
+  } else {
+    unlock(head + BKT_LOCK);
+  }
+  unpin();
+  return result;
+}
+
+/** Staging holds key | next | expected; replaces the value only if it equals `expected`. */
+export function compareAndSet(key: f64, expected: f64, expectedLen: i32, next: f64, nextLen: i32): i32 {
+  let status = setProbe(key);
+  if (status == OK) status = stageValue(next, nextLen, dataEnd);
+  const nextBytes = valueKind == VALUE_BLOB ? align8(<u32>nextLen & LEN_BYTES_MASK) : 0;
+  const nextWord = stagedValue;
+  if (status == OK) status = stageValue(expected, expectedLen, dataEnd + nextBytes);
+  if (status != OK) return status;
+  const expectedWord = stagedValue;
+  stagedValue = nextWord;
+  pin();
+  const head = lockChain();
+  if (!chainFind(head, probeTop, probeWord, keyKind)) {
+    status = NOT_FOUND;
+  } else if (!valueEquals(slotValue(foundBucket, foundSlot), expectedWord, valueKind)) {
+    status = MISMATCH;
+  } else if (!ownValue()) {
+    status = OUT_OF_MEMORY;
+  } else {
+    const replaced = slotValue(foundBucket, foundSlot);
+    chainSetValue(head, foundBucket, foundSlot, ownedValue);
+    unlock(head + BKT_LOCK);
+    if (valueKind == VALUE_BLOB) retireBlob(replaced);
+    unpin();
+    return OK;
+  }
+  unlock(head + BKT_LOCK);
+  unpin();
+  return status;
+}
+
+/** Staging holds key | expected; deletes the key only if its value equals `expected`. */
+export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32 {
+  let status = setProbe(key);
+  if (status == OK) status = stageValue(expected, expectedLen, dataEnd);
+  if (status != OK) return status;
+  pin();
+  const head = lockChain();
+  if (!chainFind(head, probeTop, probeWord, keyKind)) {
+    status = NOT_FOUND;
+  } else if (!valueEquals(slotValue(foundBucket, foundSlot), stagedValue, valueKind)) {
+    status = MISMATCH;
+  } else {
+    removeFound(head);
+    unpin();
+    return OK;
+  }
+  unlock(head + BKT_LOCK);
+  unpin();
+  return status;
+}
+
+/**
+ * The atomic counter: adds `delta` to the number at `key` (a missing key counts as 0) and puts
+ * the sum in the result. int32 values wrap as int32 arithmetic does. Precondition: the map's
+ * values are inline (the facade checks).
+ */
+export function add(key: f64, delta: f64): i32 {
+  const status = setProbe(key);
+  if (status != OK) return status;
+  pin();
+  const head = lockChain();
+  let result: i32;
+  let sum: f64;
+  if (chainFind(head, probeTop, probeWord, keyKind)) {
+    const current = reinterpret<f64>(slotValue(foundBucket, foundSlot));
+    sum = valueKind == VALUE_INT32 ? <f64>(<i32>current + <i32>delta) : current + delta;
+    chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum));
+    unlock(head + BKT_LOCK);
+    result = OK;
+  } else {
+    sum = valueKind == VALUE_INT32 ? <f64><i32>delta : delta;
+    if (insertLocked(head, reinterpret<u64>(sum))) {
+      afterInsert(head);
+      result = INSERTED;
+    } else {
+      unlock(head + BKT_LOCK);
+      result = OUT_OF_MEMORY;
+    }
+  }
+  if (result != OUT_OF_MEMORY) store<f64>(staging, sum, STAGE_RESULT);
+  unpin();
+  return result;
+}

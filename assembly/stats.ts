@@ -1,0 +1,47 @@
+// map.stats(): a snapshot of the table's shape, growth, memory and lock contention, written as
+// f64s into the staging area (src/map.ts names them in STATS_FIELDS order).
+
+import {
+  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_EPOCH, TBL_OVERFLOW_COUNT, TBL_EVACUATED, STAGE_DATA,
+  TS_STATE, TS_LOCK_SPINS, TS_LOCK_WAITS, TS_BYTES_IN_USE, THREAD_ACTIVE, tableB, tableMask,
+  threadSlot,
+} from "./layout";
+import { load32 } from "./lock";
+import { pin, unpin } from "./epoch";
+import { totalCount, threadHigh } from "./thread";
+import { memoryBytes } from "./alloc";
+import { stagingArea } from "./map";
+
+/** Fields, in order; src/map.ts reads them by this order (test/layout.test.ts checks the count). */
+export const STATS_FIELD_COUNT: u32 = 13;
+
+export function stats(): void {
+  pin();
+  const table = load32(MAP_HEADER + HDR_TABLE);
+  const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+  let spins: u64 = 0, waits: u64 = 0, threads: u32 = 0;
+  let bytesInUse: u32 = 0; // stripes wrap; their sum is right modulo 2^32
+  const high = threadHigh();
+  for (let i: u32 = 0; i < high; i++) {
+    const slot = threadSlot(i);
+    spins += load32(slot, TS_LOCK_SPINS);
+    waits += load32(slot, TS_LOCK_WAITS);
+    bytesInUse += load32(slot, TS_BYTES_IN_USE);
+    if (load32(slot, TS_STATE) == THREAD_ACTIVE) threads++;
+  }
+  const out = stagingArea() + STAGE_DATA;
+  store<f64>(out, <f64>totalCount(), 0);
+  store<f64>(out, <f64>tableB(table), 8);
+  store<f64>(out, <f64>(tableMask(table) + 1), 16);
+  store<f64>(out, <f64>(load32(table, TBL_OVERFLOW_COUNT) + (old != 0 ? load32(old, TBL_OVERFLOW_COUNT) : 0)), 24);
+  store<f64>(out, old != 0 ? 1 : 0, 32);
+  store<f64>(out, old != 0 ? <f64>(tableMask(old) + 1) : 0, 40);
+  store<f64>(out, old != 0 ? <f64>load32(old, TBL_EVACUATED) : 0, 48);
+  store<f64>(out, <f64>memoryBytes(), 56);
+  store<f64>(out, <f64>bytesInUse, 64);
+  store<f64>(out, <f64>spins, 72);
+  store<f64>(out, <f64>waits, 80);
+  store<f64>(out, <f64>threads, 88);
+  store<f64>(out, <f64>load32(MAP_HEADER + HDR_EPOCH), 96);
+  unpin();
+}

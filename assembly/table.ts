@@ -1,0 +1,177 @@
+// Find / insert / erase on one chain of one table: the reference scan of the core.
+//
+// Two kinds of caller:
+//  - readers (readChain), lock-free: they read the chain with atomic loads between two loads of
+//    the head's version and trust nothing until the version (and the tables generation) proves
+//    no writer and no retirement came between (steps R4–R6 in assembly/README.md);
+//  - writers (chainFind, chainInsert, chainRemove, chainSetValue), holding the chain's lock
+//    (W3), which bracket every change with beginWrite/endWrite (W5/W7).
+//
+// Invariant kept here: chains are dense (bucket.ts), and an overflow bucket is never empty: a
+// delete moves the chain's last entry into the hole and unlinks the last bucket if that emptied it.
+//
+// Results come back in module globals, which are per thread (each thread has its own instance).
+
+import {
+  BUCKET_SIZE, BUCKET_SLOTS, TOPHASH_EMPTY, VERSION_WRITING, VERSION_EVACUATED,
+  TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB,
+} from "./layout";
+import {
+  matchTophash, matchEmpty, firstSlot, usedSlots, tophashes, overflowOf, slotKey, slotValue,
+  tophashAt, version, setTophash, setSlot, setSlotValue, setOverflow, beginWrite, endWrite,
+} from "./bucket";
+import { keyEquals, inBounds } from "./keys";
+import { allocZeroed } from "./alloc";
+import { add32, load32 } from "./lock";
+
+// readChain outcomes.
+export const READ_FOUND: i32 = 0;
+export const READ_MISSING: i32 = 1;
+export const READ_RETRY: i32 = 2;
+export const READ_EVACUATED: i32 = 3;
+
+/** The value word readChain found, and the head version it was validated against. */
+export let readValue: u64 = 0;
+export let readVersion: u32 = 0;
+
+/** Where chainFind found the key. */
+export let foundBucket: usize = 0;
+export let foundSlot: u32 = 0;
+
+@inline export function tablesGen(): u32 { return load32(MAP_HEADER + HDR_TABLES_GEN); }
+
+/**
+ * R4–R6: looks for `probe` in the chain at `head` without writing anything.
+ * `gen` is the tables generation the caller read before it read the table's mask (R2); a chain
+ * read after its table was retired may be any bytes at all, so every step re-checks both the
+ * version and the generation before following a pointer, and pointers are bounds-checked.
+ */
+export function readChain(head: usize, top: u8, probe: u64, keyKind: u32, gen: u32): i32 {
+  const v1 = version(head);
+  if (v1 & VERSION_WRITING) return READ_RETRY;
+  if (v1 & VERSION_EVACUATED) return READ_EVACUATED;
+  let bucket = head;
+  while (true) {
+    const tops = tophashes(bucket);
+    let match = matchTophash(tops, top);
+    while (match != 0) {
+      const slot = firstSlot(match);
+      const key = slotKey(bucket, slot);
+      const value = slotValue(bucket, slot);
+      // A blob key is compared through its pointer: first make sure the word was not torn.
+      if (keyKind == KEY_BLOB && version(head) != v1) return READ_RETRY;
+      if (keyEquals(key, probe, keyKind)) {
+        if (version(head) != v1 || tablesGen() != gen) return READ_RETRY; // R6
+        readValue = value;
+        readVersion = v1;
+        return READ_FOUND;
+      }
+      match &= match - 1;
+    }
+    const next = overflowOf(bucket);
+    if (matchEmpty(tops) != 0 || next == 0) break;
+    if (version(head) != v1 || tablesGen() != gen || !inBounds(next, <u32>BUCKET_SIZE)) {
+      return READ_RETRY;
+    }
+    bucket = next;
+  }
+  if (version(head) != v1 || tablesGen() != gen) return READ_RETRY; // R6
+  return READ_MISSING;
+}
+
+/** Finds `probe` in the locked chain; on success sets foundBucket/foundSlot. */
+export function chainFind(head: usize, top: u8, probe: u64, keyKind: u32): bool {
+  let bucket = head;
+  while (bucket != 0) {
+    const tops = tophashes(bucket);
+    let match = matchTophash(tops, top);
+    while (match != 0) {
+      const slot = firstSlot(match);
+      if (keyEquals(slotKey(bucket, slot), probe, keyKind)) {
+        foundBucket = bucket;
+        foundSlot = slot;
+        return true;
+      }
+      match &= match - 1;
+    }
+    if (matchEmpty(tops) != 0) return false;
+    bucket = overflowOf(bucket);
+  }
+  return false;
+}
+
+/** Set by chainInsert when it linked a new overflow bucket (the growth trigger, G1). */
+export let addedOverflow: bool = false;
+
+/**
+ * Appends a new entry to the locked chain. Returns false, having changed nothing, when the chain
+ * needed an overflow bucket and the memory is exhausted. Precondition: the key is not in the chain.
+ */
+export function chainInsert(table: usize, head: usize, top: u8, key: u64, value: u64): bool {
+  let tail = head;
+  let used = usedSlots(tophashes(tail));
+  while (used == BUCKET_SLOTS) {
+    const next = overflowOf(tail);
+    if (next == 0) break;
+    tail = next;
+    used = usedSlots(tophashes(tail));
+  }
+  let target = tail;
+  let slot = used;
+  addedOverflow = false;
+  if (used == BUCKET_SLOTS) {
+    target = allocZeroed(<u32>BUCKET_SIZE); // before W5, so failure changes nothing
+    if (target == 0) return false;
+    slot = 0;
+    addedOverflow = true;
+  }
+  beginWrite(head); // W5
+  setSlot(target, slot, key, value); // W6
+  setTophash(target, slot, top);
+  if (addedOverflow) setOverflow(tail, target);
+  endWrite(head); // W7
+  if (addedOverflow) add32(table, 1, TBL_OVERFLOW_COUNT);
+  return true;
+}
+
+/** Replaces the value at (bucket, slot) of the locked chain. */
+export function chainSetValue(head: usize, bucket: usize, slot: u32, value: u64): void {
+  beginWrite(head); // W5
+  setSlotValue(bucket, slot, value); // W6
+  endWrite(head); // W7
+}
+
+/**
+ * Removes the entry at (bucket, slot) of the locked chain, keeping it dense: the chain's last
+ * entry moves into the hole. Returns the overflow bucket this emptied and unlinked (for the
+ * caller to retire after unlocking), or 0.
+ */
+export function chainRemove(table: usize, head: usize, bucket: usize, slot: u32): usize {
+  let prev: usize = 0;
+  let tail = head;
+  while (true) {
+    const next = overflowOf(tail);
+    if (next == 0 || usedSlots(tophashes(tail)) < BUCKET_SLOTS) break;
+    prev = tail;
+    tail = next;
+  }
+  const last = usedSlots(tophashes(tail)) - 1;
+  if (DEBUG_CHECKS) assert(last < BUCKET_SLOTS, "chainRemove: the tail bucket is empty");
+  beginWrite(head); // W5
+  if (tail != bucket || last != slot) {
+    setSlot(bucket, slot, slotKey(tail, last), slotValue(tail, last)); // W6
+    setTophash(bucket, slot, tophashAt(tail, last));
+  }
+  setTophash(tail, last, TOPHASH_EMPTY);
+  let unlinked: usize = 0;
+  if (last == 0 && tail != head) {
+    setOverflow(prev, 0);
+    unlinked = tail;
+  }
+  endWrite(head); // W7
+  if (unlinked != 0) add32(table, <u32>-1, TBL_OVERFLOW_COUNT);
+  return unlinked;
+}
+
+/** Calls no code: debug builds compile the assertions in, release builds drop them. */
+const DEBUG_CHECKS: bool = !ASC_NO_ASSERT;

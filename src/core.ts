@@ -1,0 +1,68 @@
+// Instantiating the core over a map's memory, and the typed interface of its exports.
+//
+// Exports are called directly on the instance (no @assemblyscript/loader: it wraps every export
+// and doubles the cost of a call, 7.1 ns against 3.1 ns measured on our machines; see README,
+// "Why no loader"). Nothing on the boundary is an i64, which would cost a BigInt per call.
+
+/** The core's exports, as assembly/index.ts declares them. Keys travel as f64 (map.ts explains). */
+export interface CoreExports {
+  initMap(seedLow: number, seedHigh: number, keyKind: number, valueKind: number,
+    initialB: number, lockSpins: number, jsThreadId: number): number;
+  attach(jsThreadId: number): number;
+  close(): void;
+  headerVersion(): number;
+  reserveStaging(bytes: number): number;
+  staging(): number;
+  get(key: number): number;
+  has(key: number): number;
+  set(key: number, value: number, valueLen: number): number;
+  getOrInsert(key: number, value: number, valueLen: number): number;
+  remove(key: number): number;
+  compareAndSet(key: number, expected: number, expectedLen: number, next: number, nextLen: number): number;
+  compareAndDelete(key: number, expected: number, expectedLen: number): number;
+  add(key: number, delta: number): number;
+  clear(): void;
+  size(): number;
+  stats(): void;
+  iterationWidth(): number;
+  iterate(cursor: number, width: number): number;
+}
+
+/** Test-only exports of the debug build (assembly/index.debug.ts). */
+export interface DebugExports extends CoreExports {
+  checkInvariants(): number;
+  classOfSize(bytes: number): number;
+  sizeOfClass(sizeClass: number): number;
+}
+
+export interface CoreInstance {
+  exports: CoreExports;
+  /** The raw exports object, for reading the exported layout constants (src/layout.ts). */
+  raw: WebAssembly.Exports;
+}
+
+/**
+ * Instantiates `module` over `memory` for the calling thread. `canBlock` is false on a thread
+ * that may not wait (the browser main thread): there a contended lock spins instead of sleeping.
+ */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory, canBlock: boolean): CoreInstance {
+  let words = new Int32Array(memory.buffer);
+  const waitLock = canBlock
+    ? (address: number, expected: number): void => {
+        // The lock word may be in memory grown since the view was made.
+        if ((address >> 2) >= words.length) words = new Int32Array(memory.buffer);
+        // Node 20's in-Wasm wait is miscompiled (TOOLCHAIN.md); the JS one is correct.
+        Atomics.wait(words, address >> 2, expected);
+      }
+    : (): void => {}; // return at once: the core's loop re-reads the word, i.e. it spins
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      waitLock,
+      abort(message: number, file: number, line: number, column: number): never {
+        throw new Error(`sharemap core: broken invariant at ${line}:${column} (a bug; please report it)`);
+      },
+    },
+  });
+  return { exports: instance.exports as unknown as CoreExports, raw: instance.exports };
+}

@@ -1,0 +1,481 @@
+// ConcurrentMap: the Map-like API over the core, one instance per thread per map.
+//
+// Every operation is one call into the core, which does it atomically (assembly/README.md); this
+// class validates arguments at the public edge, stages keys and values (src/staging.ts), and
+// turns statuses into results or errors. Operations that run user code (getOrInsertComputed,
+// update) call it outside any lock and then commit with one atomic compare-and-set, retrying
+// when another thread got there first, as Java's ConcurrentHashMap.compute does not need to
+// (it holds its bin lock around the callback; we never let user code run under a lock).
+
+import { instantiate, type CoreExports } from './core.js';
+import { readLayout, type Layout } from './layout.js';
+import { host } from './host.js';
+import { Staging, keyCodec, valueCodec, type KeyCodec, type ValueCodec, align8 } from './staging.js';
+import { KEY_KINDS, VALUE_KINDS, type KeyKind, type ValueKind } from './codec.js';
+import { ConcurrentMapError, messages } from './errors.js';
+
+export type { KeyKind, ValueKind };
+
+/** What each kind is in JavaScript. */
+export interface KindTypes {
+  number: number;
+  int32: number;
+  string: string;
+  bytes: Uint8Array;
+  structured: unknown;
+}
+
+export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKind = ValueKind> {
+  key: KK;
+  value: VK;
+  /** Entries to make room for up front (default 0): sizes the first table, avoiding growths. */
+  initialCapacity?: number;
+  /** The most memory the map may use, in bytes (default 1 GiB, at most 4 GiB). */
+  maxMemory?: number;
+  /** A compiled core to use instead of the packaged one (custom hosting, or the debug build). */
+  module?: WebAssembly.Module;
+  /** CAS attempts on a contended bucket lock before the thread sleeps (default 64). */
+  lockSpins?: number;
+}
+
+/** A plain, structured-cloneable object: post it to a worker and attach there. */
+export interface MapHandle {
+  readonly kind: 'sharemap';
+  readonly layoutVersion: number;
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly key: KeyKind;
+  readonly value: ValueKind;
+  readonly maxMemory: number;
+}
+
+export interface MapStats {
+  /** Entries (approximate while other threads write). */
+  size: number;
+  /** log2 of the bucket count. */
+  B: number;
+  buckets: number;
+  overflowBuckets: number;
+  /** A growth is in progress, with evacuatedBuckets of oldBuckets done. */
+  growing: boolean;
+  oldBuckets: number;
+  evacuatedBuckets: number;
+  /** Bytes of the memory (reserved), and bytes handed out by its allocator (used). */
+  memoryReserved: number;
+  memoryUsed: number;
+  /** Failed CAS attempts on bucket locks, and times a thread slept on one. */
+  lockSpins: number;
+  lockWaits: number;
+  /** Threads attached now. */
+  threads: number;
+}
+
+const STATS_FIELDS: readonly (keyof MapStats)[] = [
+  'size', 'B', 'buckets', 'overflowBuckets', 'growing', 'oldBuckets', 'evacuatedBuckets',
+  'memoryReserved', 'memoryUsed', 'lockSpins', 'lockWaits', 'threads',
+];
+
+const PAGE_BYTES = 65536;
+const DEFAULT_MAX_MEMORY = 1 << 30;
+const MAX_MEMORY_LIMIT = 4 * 2 ** 30;
+/** The module declares a minimum of 2 pages: the header region and the start of the heap. */
+const MIN_MEMORY = 2 * PAGE_BYTES;
+const DEFAULT_LOCK_SPINS = 64;
+/** asconfig.json's load factor (assembly/layout.ts LOAD_FACTOR_*): entries per bucket. */
+const LOAD_FACTOR = 6.5;
+const MAX_INITIAL_B = 24;
+
+function attachError(code: number, layout: Layout, handle: MapHandle): ConcurrentMapError {
+  if (code === layout.ATTACH_TOO_MANY_THREADS) {
+    return new ConcurrentMapError('TOO_MANY_THREADS', messages.tooManyThreads(layout.MAX_THREADS));
+  }
+  if (code === layout.ATTACH_OUT_OF_MEMORY) {
+    return new ConcurrentMapError('OUT_OF_MEMORY', messages.outOfMemory(handle.maxMemory));
+  }
+  return new ConcurrentMapError('FOREIGN_HANDLE', messages.foreignHandle());
+}
+
+/** The core of each map on this thread, for test helpers (src/testing.ts); not exported publicly. */
+export const coreOf = new WeakMap<ConcurrentMap<any, any>, CoreExports>();
+
+export class ConcurrentMap<K = unknown, V = unknown> {
+  /** Creates a map in a new shared memory; this thread is attached to it. */
+  static async create<KK extends KeyKind, VK extends ValueKind>(
+    options: CreateOptions<KK, VK>,
+  ): Promise<ConcurrentMap<KindTypes[KK], KindTypes[VK]>> {
+    const settings = checkOptions(options);
+    if (typeof SharedArrayBuffer !== 'function') {
+      throw new ConcurrentMapError('NO_SHARED_MEMORY', messages.noSharedMemory());
+    }
+    const module = options.module ?? await host().loadModule('release');
+    const memory = new WebAssembly.Memory({
+      initial: MIN_MEMORY / PAGE_BYTES,
+      maximum: settings.maxMemory / PAGE_BYTES,
+      shared: true,
+    });
+    const handle: MapHandle = {
+      kind: 'sharemap',
+      layoutVersion: 0,
+      module,
+      memory,
+      key: options.key,
+      value: options.value,
+      maxMemory: settings.maxMemory,
+    };
+    const map = new ConcurrentMap<KindTypes[KK], KindTypes[VK]>(handle, (x, layout) => {
+      const seed = new Uint32Array(2);
+      globalThis.crypto.getRandomValues(seed);
+      return x.initMap(seed[0], seed[1], keyKindCode(layout, options.key), valueKindCode(layout, options.value),
+        settings.initialB, settings.lockSpins, host().threadId());
+    });
+    (handle as { layoutVersion: number }).layoutVersion = map.#layout.LAYOUT_VERSION;
+    return map;
+  }
+
+  /** Attaches this thread to the map of `handle` (made by create on any thread). Synchronous. */
+  static attach<K = unknown, V = unknown>(handle: MapHandle): ConcurrentMap<K, V> {
+    checkHandle(handle);
+    return new ConcurrentMap<K, V>(handle, (x, layout) => {
+      const claimed = x.headerVersion();
+      if (claimed === 0) throw new ConcurrentMapError('FOREIGN_HANDLE', messages.foreignHandle());
+      if (claimed !== layout.LAYOUT_VERSION || handle.layoutVersion !== layout.LAYOUT_VERSION) {
+        throw new ConcurrentMapError('INCOMPATIBLE_VERSION',
+          messages.incompatibleVersion(handle.layoutVersion, layout.LAYOUT_VERSION));
+      }
+      return x.attach(host().threadId());
+    });
+  }
+
+  readonly handle: MapHandle;
+  #x: CoreExports;
+  readonly #layout: Layout;
+  readonly #staging: Staging;
+  readonly #keys: KeyCodec<K>;
+  readonly #values: ValueCodec<V>;
+  readonly #FOUND: number;
+  readonly #NOT_FOUND: number;
+
+  private constructor(handle: MapHandle, register: (x: CoreExports, layout: Layout) => number) {
+    const core = instantiate(handle.module, handle.memory, host().canBlock());
+    const layout = readLayout(handle.module, core.raw);
+    const slot = register(core.exports, layout);
+    if (slot < 0) throw attachError(slot, layout, handle);
+    this.handle = handle;
+    this.#x = core.exports;
+    this.#layout = layout;
+    this.#staging = new Staging(core.exports, handle.memory, layout, handle.maxMemory, layout.STAGING_INITIAL_SIZE);
+    this.#keys = keyCodec(handle.key) as KeyCodec<K>;
+    this.#values = valueCodec(handle.value) as ValueCodec<V>;
+    this.#FOUND = layout.FOUND;
+    this.#NOT_FOUND = layout.NOT_FOUND;
+    coreOf.set(this, core.exports);
+  }
+
+  /** The value of `key`, or undefined. */
+  get(key: K): V | undefined {
+    for (;;) {
+      const status = this.#x.get(this.#keys.stage(this.#staging, key));
+      if (status === this.#FOUND) return this.#values.result(this.#staging);
+      if (status === this.#NOT_FOUND) return undefined;
+      this.#recover(status);
+    }
+  }
+
+  has(key: K): boolean {
+    for (;;) {
+      const status = this.#x.has(this.#keys.stage(this.#staging, key));
+      if (status === this.#FOUND) return true;
+      if (status === this.#NOT_FOUND) return false;
+      this.#recover(status);
+    }
+  }
+
+  /** Sets `key` to `value` (insert or replace) and returns the map, as Map#set does. */
+  set(key: K, value: V): this {
+    for (;;) {
+      const arg = this.#keys.stage(this.#staging, key);
+      const valueArg = this.#stageValue(value, this.#staging.valueOffset);
+      const status = this.#x.set(arg, this.#values.inline ? valueArg : 0, valueArg);
+      if (status === this.#layout.OK || status === this.#layout.INSERTED) return this;
+      this.#recover(status);
+    }
+  }
+
+  /** Removes `key`; true if it was present. */
+  delete(key: K): boolean {
+    for (;;) {
+      const status = this.#x.remove(this.#keys.stage(this.#staging, key));
+      if (status === this.#layout.OK) return true;
+      if (status === this.#NOT_FOUND) return false;
+      this.#recover(status);
+    }
+  }
+
+  /** Removes every entry: each bucket atomically, not the whole map at once (see README). */
+  clear(): void {
+    this.#x.clear();
+  }
+
+  /** Entries: exact when no thread is writing, approximate while some are. */
+  get size(): number {
+    return this.#x.size();
+  }
+
+  /**
+   * The value of `key`; if absent, inserts `value` first. Exactly one value wins a race between
+   * threads, and every thread gets that one back.
+   */
+  getOrInsert(key: K, value: V): V {
+    for (;;) {
+      const arg = this.#keys.stage(this.#staging, key);
+      const valueArg = this.#stageValue(value, this.#staging.valueOffset);
+      const status = this.#x.getOrInsert(arg, this.#values.inline ? valueArg : 0, valueArg);
+      if (status === this.#layout.INSERTED) return value;
+      if (status === this.#FOUND) return this.#values.result(this.#staging);
+      this.#recover(status);
+    }
+  }
+
+  /**
+   * The value of `key`; if absent, inserts `compute(key)`. The callback runs outside any lock and
+   * may run in several threads at once for the same key; only one result is stored, and every
+   * thread gets that one back.
+   */
+  getOrInsertComputed(key: K, compute: (key: K) => V): V {
+    if (typeof compute !== 'function') throw new TypeError('compute must be a function');
+    const present = this.get(key);
+    if (present !== undefined) return present;
+    return this.getOrInsert(key, compute(key));
+  }
+
+  /**
+   * Replaces the value of `key` with `next` only if it currently equals `expected` (numbers by
+   * SameValueZero, other values by their encoding). False if it did not, or the key is absent.
+   */
+  compareAndSet(key: K, expected: V, next: V): boolean {
+    for (;;) {
+      const status = this.#compareAndSet(key, expected, next);
+      if (status === this.#layout.OK) return true;
+      if (status === this.#layout.MISMATCH || status === this.#NOT_FOUND) return false;
+      this.#recover(status);
+    }
+  }
+
+  /**
+   * Sets `key` to `fn(current, key)` atomically, where current is undefined for an absent key,
+   * and returns the new value; returning undefined deletes the key. `fn` runs outside any lock
+   * and runs again if another thread changed the key meanwhile, so it must have no side effects.
+   */
+  update(key: K, fn: (current: V | undefined, key: K) => V | undefined): V | undefined {
+    if (typeof fn !== 'function') throw new TypeError('fn must be a function');
+    const { OK, INSERTED, FOUND } = this.#layout;
+    for (;;) {
+      const current = this.get(key);
+      const next = fn(current, key);
+      let status: number;
+      if (current === undefined) {
+        if (next === undefined) return undefined;
+        status = this.#insertIfAbsent(key, next);
+        if (status === INSERTED) return next;
+        if (status === FOUND) continue;
+      } else if (next === undefined) {
+        status = this.#compareAndDelete(key, current);
+        if (status === OK) return undefined;
+      } else {
+        status = this.#compareAndSet(key, current, next);
+        if (status === OK) return next;
+      }
+      if (status === this.#layout.MISMATCH || status === this.#NOT_FOUND) continue;
+      this.#recover(status);
+    }
+  }
+
+  /**
+   * Adds `delta` to the number at `key` atomically (an absent key counts as 0) and returns the
+   * sum. int32 maps wrap as int32 arithmetic does.
+   */
+  add(key: K, delta: number): number {
+    const kind = this.handle.value;
+    if (kind !== 'number' && kind !== 'int32') {
+      throw new TypeError(`add needs a map of number or int32 values (options.value), this one holds ${kind}`);
+    }
+    if (typeof delta !== 'number' || (kind === 'int32' && (delta | 0) !== delta)) {
+      throw new TypeError(messages.valueKind(kind === 'int32' ? 'an int32' : 'a number', delta).replace('value', 'delta'));
+    }
+    for (;;) {
+      const status = this.#x.add(this.#keys.stage(this.#staging, key), delta);
+      if (status === this.#layout.OK || status === this.#layout.INSERTED) return this.#staging.resultNumber();
+      this.#recover(status);
+    }
+  }
+
+  /** A snapshot of the table, growth, memory and lock counters. */
+  stats(): MapStats {
+    this.#x.stats();
+    const staging = this.#staging;
+    const at = (staging.base + this.#layout.STAGE_DATA) / 8;
+    const stats = {} as Record<keyof MapStats, number | boolean>;
+    STATS_FIELDS.forEach((name, i) => { stats[name] = staging.f64[at + i]; });
+    stats.growing = stats.growing === 1;
+    return stats as unknown as MapStats;
+  }
+
+  /**
+   * Entries, weakly consistent: never throws, never yields a key twice, yields every key present
+   * from start to end; entries changed meanwhile may or may not be seen. Works across growths.
+   */
+  *entries(): IterableIterator<[K, V]> {
+    const { DONE, NEEDS_SPACE, STAGE_DATA, STAGE_CURSOR, STAGE_COUNT } = this.#layout;
+    const width = this.#x.iterationWidth();
+    let cursor = 0;
+    for (;;) {
+      const status = this.#x.iterate(cursor, width);
+      const staging = this.#staging;
+      if (status === NEEDS_SPACE) {
+        staging.reserve(staging.neededBytes());
+        continue;
+      }
+      // Decode the whole batch first: the caller's code between yields may use the staging area.
+      const count = staging.u32[(staging.base + STAGE_COUNT) / 4];
+      cursor = staging.u32[(staging.base + STAGE_CURSOR) / 4];
+      const batch: [K, V][] = new Array(count);
+      let at = staging.base + STAGE_DATA;
+      for (let i = 0; i < count; i++) {
+        const keyLen = staging.u32[at / 4];
+        const valueLen = staging.u32[at / 4 + 1];
+        at += 8;
+        const key = this.#keys.decode(staging, at, keyLen);
+        at += this.#keys.entryBytes(keyLen);
+        batch[i] = [key, this.#values.decode(staging, at, valueLen)];
+        at += this.#values.entryBytes(valueLen);
+      }
+      yield* batch;
+      if (status === DONE) return;
+    }
+  }
+
+  *keys(): IterableIterator<K> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  forEach(callback: (value: V, key: K, map: this) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+
+  /** Detaches this thread. Calling close twice is harmless; any other use afterwards throws. */
+  close(): void {
+    if (this.#x === closedExports) return;
+    this.#x.close();
+    this.#x = closedExports;
+  }
+
+  // ── Internals ────────────────────────────────────────────────────────────────────────────────
+  /** Stages a value; returns the f64 argument (inline) or the length word (blob). */
+  #stageValue(value: V, offset: number): number {
+    return this.#values.stage(this.#staging, value, offset);
+  }
+
+  /** Stages key | next | expected and calls compareAndSet. */
+  #compareAndSet(key: K, expected: V, next: V): number {
+    const keyArg = this.#keys.stage(this.#staging, key);
+    const offset = this.#staging.valueOffset;
+    const nextArg = this.#stageValue(next, offset);
+    const inline = this.#values.inline;
+    const expectedArg = this.#stageValue(expected, inline ? offset : offset + align8(nextArg & this.#layout.LEN_BYTES_MASK));
+    return inline
+      ? this.#x.compareAndSet(keyArg, expectedArg, 0, nextArg, 0)
+      : this.#x.compareAndSet(keyArg, 0, expectedArg, 0, nextArg);
+  }
+
+  #compareAndDelete(key: K, expected: V): number {
+    const keyArg = this.#keys.stage(this.#staging, key);
+    const expectedArg = this.#stageValue(expected, this.#staging.valueOffset);
+    return this.#x.compareAndDelete(keyArg, this.#values.inline ? expectedArg : 0, expectedArg);
+  }
+
+  #insertIfAbsent(key: K, value: V): number {
+    const keyArg = this.#keys.stage(this.#staging, key);
+    const valueArg = this.#stageValue(value, this.#staging.valueOffset);
+    return this.#x.getOrInsert(keyArg, this.#values.inline ? valueArg : 0, valueArg);
+  }
+
+  /** Handles a status that is not an answer: grows staging (the caller retries) or throws. */
+  #recover(status: number): void {
+    const layout = this.#layout;
+    switch (status) {
+      case layout.NEEDS_SPACE:
+        this.#staging.reserve(this.#staging.neededBytes());
+        return;
+      case layout.OUT_OF_MEMORY:
+        throw new ConcurrentMapError('OUT_OF_MEMORY', messages.outOfMemory(this.handle.maxMemory));
+      case layout.KEY_TOO_LARGE:
+        throw new RangeError(messages.keyTooLarge(layout.MAX_KEY_BYTES + 1, layout.MAX_KEY_BYTES));
+      case layout.VALUE_TOO_LARGE:
+        throw new RangeError(messages.valueTooLarge(layout.MAX_VALUE_BYTES + 1, layout.MAX_VALUE_BYTES));
+      default:
+        throw new Error(`sharemap core returned an unknown status ${status} (a bug; please report it)`);
+    }
+  }
+}
+
+// After close(), every core call throws CLOSED, at no cost to the open map's calls.
+const closedExports = new Proxy({} as CoreExports, {
+  get(_target, name) {
+    if (name === 'close') return () => {};
+    return () => { throw new ConcurrentMapError('CLOSED', messages.closed()); };
+  },
+});
+
+interface Settings { maxMemory: number; initialB: number; lockSpins: number }
+
+function checkOptions(options: CreateOptions): Settings {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object such as { key: "string", value: "number" }');
+  }
+  if (!(KEY_KINDS as readonly unknown[]).includes(options.key)) {
+    throw new TypeError(`options.key must be one of ${KEY_KINDS.map((k) => `'${k}'`).join(', ')}, got ${String(options.key)}`);
+  }
+  if (!(VALUE_KINDS as readonly unknown[]).includes(options.value)) {
+    throw new TypeError(`options.value must be one of ${VALUE_KINDS.map((k) => `'${k}'`).join(', ')}, got ${String(options.value)}`);
+  }
+  const maxMemory = options.maxMemory ?? DEFAULT_MAX_MEMORY;
+  if (!Number.isInteger(maxMemory) || maxMemory < 4 * MIN_MEMORY || maxMemory > MAX_MEMORY_LIMIT) {
+    throw new RangeError(`options.maxMemory must be a whole number of bytes from ${4 * MIN_MEMORY} to ${MAX_MEMORY_LIMIT} (4 GiB), got ${String(options.maxMemory)}`);
+  }
+  const capacity = options.initialCapacity ?? 0;
+  if (!Number.isInteger(capacity) || capacity < 0) {
+    throw new RangeError(`options.initialCapacity must be a whole number >= 0, got ${String(options.initialCapacity)}`);
+  }
+  const initialB = capacity <= LOAD_FACTOR ? 0 : Math.min(MAX_INITIAL_B, Math.ceil(Math.log2(capacity / LOAD_FACTOR)));
+  const lockSpins = options.lockSpins ?? DEFAULT_LOCK_SPINS;
+  if (!Number.isInteger(lockSpins) || lockSpins < 0 || lockSpins > 1e6) {
+    throw new RangeError(`options.lockSpins must be a whole number from 0 to 1000000, got ${String(options.lockSpins)}`);
+  }
+  // maxMemory is rounded down to whole 64 KiB pages, as WebAssembly.Memory counts them.
+  return { maxMemory: Math.floor(maxMemory / PAGE_BYTES) * PAGE_BYTES, initialB, lockSpins };
+}
+
+function checkHandle(handle: MapHandle): void {
+  const h = handle as Partial<MapHandle> | null;
+  if (typeof h !== 'object' || h === null || h.kind !== 'sharemap' ||
+      !(h.module instanceof WebAssembly.Module) || !(h.memory instanceof WebAssembly.Memory) ||
+      !(KEY_KINDS as readonly unknown[]).includes(h.key) || !(VALUE_KINDS as readonly unknown[]).includes(h.value)) {
+    throw new ConcurrentMapError('FOREIGN_HANDLE', messages.foreignHandle());
+  }
+}
+
+function keyKindCode(layout: Layout, kind: KeyKind): number {
+  return kind === 'number' ? layout.KEY_NUMBER : kind === 'int32' ? layout.KEY_INT32 : layout.KEY_BLOB;
+}
+
+function valueKindCode(layout: Layout, kind: ValueKind): number {
+  return kind === 'number' ? layout.VALUE_NUMBER : kind === 'int32' ? layout.VALUE_INT32 : layout.VALUE_BLOB;
+}

@@ -1,0 +1,21 @@
+// The worker entry script on Node (dist/worker-node.js, named by src/platform-node.ts): wires
+// `parentPort` to the platform-neutral worker code in src/worker.ts and does nothing else.
+//
+// Roles: runs in a worker thread, which may block; see src/worker.ts for what it does.
+
+import { parentPort } from 'node:worker_threads';
+import { serveWorker, type InitMessage } from './worker.js';
+// Installs the Node host before the task attaches a map (src/host.ts).
+import './node.js';
+
+if (parentPort === null) {
+  throw new Error('worker-node.js is a worker script: runWorkers starts it, do not run it directly');
+}
+const port = parentPort;
+
+// `once`: after S1 the worker expects nothing more, and dropping the listener unrefs the port,
+// so a task whose promise can never settle lets the thread exit instead of idling until the
+// deadline; the main thread reports that exit as WORKER_FAILED.
+port.once('message', (init: InitMessage) => {
+  void serveWorker(init, (message) => port.postMessage(message));
+});
