@@ -95,22 +95,24 @@ export function isValidValue(kind: ValueKind, value: unknown): boolean {
 }
 
 // ── Tuning ─────────────────────────────────────────────────────────────────────────────────────
-// Strings of at most SHORT_UNITS code units use plain loops; longer ones the TextEncoder /
-// TextDecoder paths over the scratch buffer. ns per call, Node 20.20 / V8 11.3, this project's
-// 2-core machine, medians of runs (latin1 = ASCII text; the loops cost ~2.2 ns per unit):
+// Strings of at most SHORT_UNITS code units use plain loops; longer ones TextEncoder / TextDecoder
+// over the scratch buffer. ns per call for ASCII text, Node 20.20 / V8 11.3 on this project's
+// 2-core machine (single runs on a busy machine: trust the ratios, not the last digit):
 //
-//   units   encode: charCodeAt loop  encodeInto+copy   decode: fromCharCode(cached args)  TextDecoder+copy
-//      16              61                236                          52                      278
-//      64             166                174                         171                      179
-//     256             528                245                          --                      200 (4096: 1871)
-//   2^20           2.2 ms             0.10 ms          chunked apply 3.9 ms                 1.2 ms
+//   units   encode: charCodeAt loop   encodeInto + copy   decode: fromCharCode   TextDecoder + copy
+//      16              61                   236                     52                  278
+//      64             166                   174                    171                  179
+//     256             528                   245                   1109                  200
+//    2^20           2.2 ms                0.10 ms                 3.9 ms               1.2 ms
 //
-// Non-ASCII latin1 decodes by widening to 16-bit units and using the UTF-16 decoder (2^20 units:
-// 2.2-4.0 ms, against 3.9-6.1 ms for chunked fromCharCode.apply). UTF-16 text decodes 4x faster
-// through the fatal UTF-16 decoder than through fromCharCode.apply (2^20 units: 1.5 ms vs 6.7 ms).
+// (fromCharCode: apply over the cached argument arrays below, chunked past CHUNK_UNITS.)
+// Past SHORT_UNITS, non-ASCII latin1 decodes by widening to 16-bit units for the UTF-16 decoder
+// (2^20 units: 2.2-4.0 ms, chunked fromCharCode 3.9-6.1 ms) and UTF-16 text through the fatal
+// UTF-16 decoder (1.5 ms against 6.7 ms). Encoding non-ASCII text has no faster portable path
+// than the loop (~2 ns per unit).
 const SHORT_UNITS = 64;
-// fromCharCode.apply takes its arguments on the stack; 4096 per call was the fastest chunk size
-// measured (1024: 6.5 ms, 4096: 5.1 ms, 16384: 12.9 ms per 2^20 units) and far from overflow.
+// fromCharCode.apply takes its arguments on the stack; chunks of 1024-4096 were fastest (median
+// per 2^20 units: 512: 6.3 ms, 1024-4096: 4.9 ms, 8192: 8.4 ms) and far from overflowing it.
 const CHUNK_UNITS = 4096;
 // The scratch buffer grows to the largest blob seen up to this size; a larger blob gets a
 // temporary one, so one huge value doesn't pin its size in every thread for good.
@@ -164,7 +166,8 @@ export function stringByteBound(s: string): number {
  */
 export function encodeString(s: string, u8: Uint8Array, u16: Uint16Array, byteOffset: number): number {
   const length = s.length;
-  if (length > SHORT_UNITS && asciiEncoder !== undefined) {
+  // A first unit beyond ASCII predicts a wasted encodeInto (+30% on UTF-16 text), so skip it.
+  if (length > SHORT_UNITS && asciiEncoder !== undefined && s.charCodeAt(0) < 0x80) {
     // Limiting the scratch to `length` bytes makes encodeInto consume the whole string exactly
     // when every unit is ASCII (any other unit needs 2-3 bytes), and then the bytes are latin1.
     const bytes = scratchBytes(length).subarray(0, length);
@@ -264,7 +267,7 @@ export function encodeBytes(b: Uint8Array, u8: Uint8Array, byteOffset: number): 
 /** A fresh copy, backed by a non-shared ArrayBuffer, of the bytes at `byteOffset`. */
 export function decodeBytes(u8: Uint8Array, byteOffset: number, lenWord: number): Uint8Array {
   const byteLength = lenWord & LEN_BYTES_MASK;
-  // Not u8.slice: its species could be a Buffer (pooled) if the caller passed one.
+  // Not u8.slice: on a Node Buffer that returns a view of the shared memory, not a copy.
   const copy = new Uint8Array(byteLength);
   copy.set(u8.subarray(byteOffset, byteOffset + byteLength));
   return copy;

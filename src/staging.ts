@@ -20,6 +20,8 @@ import { ConcurrentMapError, messages } from './errors.js';
 
 export class Staging {
   base = 0;
+  /** Index of STAGE_RESULT in the f64 view. */
+  resultIndex = 0;
   capacity: number;
   u8!: Uint8Array;
   u16!: Uint16Array;
@@ -42,6 +44,7 @@ export class Staging {
 
   refresh(): void {
     this.base = this.exports.staging();
+    this.resultIndex = (this.base + this.layout.STAGE_RESULT) / 8;
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
@@ -63,7 +66,7 @@ export class Staging {
 
   /** The inline result (a number) of the last call. */
   resultNumber(): number {
-    return this.f64[(this.base + this.layout.STAGE_RESULT) / 8];
+    return this.f64[this.resultIndex];
   }
 
   resultLenWord(): number {
@@ -89,14 +92,15 @@ export interface KeyCodec<K> {
   entryBytes(lenWord: number): number;
 }
 
+// The hot path of number-keyed maps: one typeof (or int32) test, nothing written. valueOffset is
+// STAGE_DATA for these maps from the start and never changes.
 function inlineKeys(kind: 'number' | 'int32'): KeyCodec<number> {
+  const fail = (key: unknown): never => { throw new TypeError(messages.keyKind(kindDescription(kind), key)); };
   return {
     kind,
-    stage(staging, key) {
-      if (!isValidKey(kind, key)) throw new TypeError(messages.keyKind(kindDescription(kind), key));
-      staging.valueOffset = staging.layout.STAGE_DATA;
-      return key;
-    },
+    stage: kind === 'number'
+      ? (_staging, key) => (typeof key === 'number' ? key : fail(key))
+      : (_staging, key) => (typeof key === 'number' && (key | 0) === key ? key : fail(key)),
     decode: (staging, at) => staging.f64[at / 8],
     entryBytes: () => 8,
   };
@@ -153,13 +157,13 @@ export interface ValueCodec<V> {
 }
 
 function inlineValues(kind: 'number' | 'int32'): ValueCodec<number> {
+  const fail = (value: unknown): never => { throw new TypeError(messages.valueKind(kindDescription(kind), value)); };
   return {
     kind,
     inline: true,
-    stage(_staging, value) {
-      if (!isValidValue(kind, value)) throw new TypeError(messages.valueKind(kindDescription(kind), value));
-      return value;
-    },
+    stage: kind === 'number'
+      ? (_staging, value) => (typeof value === 'number' ? value : fail(value))
+      : (_staging, value) => (typeof value === 'number' && (value | 0) === value ? value : fail(value)),
     result: (staging) => staging.resultNumber(),
     decode: (staging, at) => staging.f64[at / 8],
     entryBytes: () => 8,

@@ -441,7 +441,6 @@ describe('structured values', () => {
     });
 
     it('holes in sparse arrays become undefined', () => {
-      // eslint-disable-next-line no-sparse-arrays
       const decoded = roundTripStructured([1, , 3]) as unknown[];
       expect(1 in decoded).toBe(true);
       expect(decoded[1]).toBeUndefined();
