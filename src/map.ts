@@ -70,6 +70,10 @@ export interface MapStats {
   threads: number;
 }
 
+/** A value as the map stores it: the number itself, or the blob's length word and bytes. */
+interface BlobStored { lenWord: number; bytes: Uint8Array }
+type Stored = number | BlobStored;
+
 const STATS_FIELDS: readonly (keyof MapStats)[] = [
   'size', 'B', 'buckets', 'overflowBuckets', 'growing', 'oldBuckets', 'evacuatedBuckets',
   'memoryReserved', 'memoryUsed', 'lockSpins', 'lockWaits', 'threads',
@@ -254,7 +258,7 @@ export class ConcurrentMap<K = unknown, V = unknown> {
    */
   compareAndSet(key: K, expected: V, next: V): boolean {
     for (;;) {
-      const status = this.#compareAndSet(key, expected, next);
+      const status = this.#compareAndSet(key, expected, next, false);
       if (status === this.#layout.OK) return true;
       if (status === this.#layout.MISMATCH || status === this.#NOT_FOUND) return false;
       this.#recover(status);
@@ -268,24 +272,26 @@ export class ConcurrentMap<K = unknown, V = unknown> {
    */
   update(key: K, fn: (current: V | undefined, key: K) => V | undefined): V | undefined {
     if (typeof fn !== 'function') throw new TypeError('fn must be a function');
-    const { OK, INSERTED, FOUND } = this.#layout;
+    const { OK, INSERTED, FOUND, MISMATCH } = this.#layout;
     for (;;) {
-      const current = this.get(key);
-      const next = fn(current, key);
+      // The stored encoding, not a re-encoding of the decoded value, is what must still be there:
+      // some structured values do not re-encode to the same bytes (README, value kinds).
+      const read = this.#readStored(key);
+      const next = fn(read?.value, key);
       let status: number;
-      if (current === undefined) {
+      if (read === undefined) {
         if (next === undefined) return undefined;
         status = this.#insertIfAbsent(key, next);
         if (status === INSERTED) return next;
         if (status === FOUND) continue;
       } else if (next === undefined) {
-        status = this.#compareAndDelete(key, current);
+        status = this.#compareAndDelete(key, read.stored);
         if (status === OK) return undefined;
       } else {
-        status = this.#compareAndSet(key, current, next);
+        status = this.#compareAndSet(key, read.stored, next);
         if (status === OK) return next;
       }
-      if (status === this.#layout.MISMATCH || status === this.#NOT_FOUND) continue;
+      if (status === MISMATCH || status === this.#NOT_FOUND) continue;
       this.#recover(status);
     }
   }
@@ -383,21 +389,51 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     return this.#values.stage(this.#staging, value, offset);
   }
 
+  /** The value of `key` and its stored form (a number, or a copy of the blob's bytes), or undefined. */
+  #readStored(key: K): { value: V; stored: Stored } | undefined {
+    for (;;) {
+      const status = this.#x.get(this.#keys.stage(this.#staging, key));
+      if (status === this.#NOT_FOUND) return undefined;
+      if (status !== this.#FOUND) {
+        this.#recover(status);
+        continue;
+      }
+      const staging = this.#staging;
+      const value = this.#values.result(staging);
+      if (this.#values.inline) return { value, stored: staging.resultNumber() };
+      const lenWord = staging.resultLenWord();
+      const at = staging.base + this.#layout.STAGE_DATA;
+      const bytes = staging.u8.slice(at, at + (lenWord & this.#layout.LEN_BYTES_MASK));
+      return { value, stored: { lenWord, bytes } };
+    }
+  }
+
+  /** Stages `expected` at `offset`: a value to encode, or a stored form to copy as it is. */
+  #stageExpected(expected: V | Stored, offset: number, isStored: boolean): number {
+    if (!isStored) return this.#stageValue(expected as V, offset);
+    if (typeof expected === 'number') return expected;
+    const { lenWord, bytes } = expected as BlobStored;
+    this.#staging.reserve(offset + bytes.length);
+    this.#staging.u8.set(bytes, this.#staging.base + offset);
+    return lenWord;
+  }
+
   /** Stages key | next | expected and calls compareAndSet. */
-  #compareAndSet(key: K, expected: V, next: V): number {
+  #compareAndSet(key: K, expected: V | Stored, next: V, isStored = true): number {
     const keyArg = this.#keys.stage(this.#staging, key);
     const offset = this.#staging.valueOffset;
     const nextArg = this.#stageValue(next, offset);
     const inline = this.#values.inline;
-    const expectedArg = this.#stageValue(expected, inline ? offset : offset + align8(nextArg & this.#layout.LEN_BYTES_MASK));
+    const expectedOffset = inline ? offset : offset + align8(nextArg & this.#layout.LEN_BYTES_MASK);
+    const expectedArg = this.#stageExpected(expected, expectedOffset, isStored);
     return inline
       ? this.#x.compareAndSet(keyArg, expectedArg, 0, nextArg, 0)
       : this.#x.compareAndSet(keyArg, 0, expectedArg, 0, nextArg);
   }
 
-  #compareAndDelete(key: K, expected: V): number {
+  #compareAndDelete(key: K, stored: Stored): number {
     const keyArg = this.#keys.stage(this.#staging, key);
-    const expectedArg = this.#stageValue(expected, this.#staging.valueOffset);
+    const expectedArg = this.#stageExpected(stored, this.#staging.valueOffset, true);
     return this.#x.compareAndDelete(keyArg, this.#values.inline ? expectedArg : 0, expectedArg);
   }
 
