@@ -27,7 +27,7 @@ import { lock, unlock, tryLock } from "./lock";
 
 @inline function globalEpoch(): u32 { return atomic.load<u32>(MAP_HEADER + HDR_EPOCH); }
 
-/** E1. Every export that reads through pointers another thread may retire calls this first. */
+/** E1. Writers, iterators and evacuators call this first; readers validate instead (R1). */
 @inline export function pin(): void {
   atomic.store<u32>(selfSlot(), globalEpoch() | EPOCH_PINNED, TS_EPOCH);
 }

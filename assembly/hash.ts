@@ -30,7 +30,10 @@ const STEP_MUL: u64 = 0x9e3779b97f4a7c15;
   return fmix64(bits ^ seed);
 }
 
-/** The hash of a blob key: `byteLength` bytes at `ptr`, with its length word. */
+/**
+ * The hash of a blob key: `byteLength` bytes at `ptr`, with its length word.
+ * Precondition: the block at `ptr` is 8-aligned and at least align8(byteLength) long.
+ */
 export function hashBytes(ptr: usize, byteLength: u32, lenWord: u32, seed: u64): u64 {
   let h = seed ^ (<u64>lenWord * STEP_MUL);
   let p = ptr;
@@ -40,13 +43,9 @@ export function hashBytes(ptr: usize, byteLength: u32, lenWord: u32, seed: u64):
     p += 8;
   }
   if (p < end) {
-    let tail: u64 = 0;
-    let shift: u64 = 0;
-    while (p < end) {
-      tail |= <u64>load<u8>(p) << shift;
-      shift += 8;
-      p++;
-    }
+    // The last 1-7 bytes, read as one word: every blob and the staging area are 8-aligned and
+    // at least align8(length) long, so the word stays inside its block; the mask drops the rest.
+    const tail = load<u64>(p) & ((<u64>1 << (<u64>(end - p) << 3)) - 1);
     h = rotl<u64>((h ^ tail) * STEP_MUL, 29);
   }
   return fmix64(h);

@@ -4,7 +4,7 @@
 // except that a blob probe points into the caller's staging area instead of a blob of the map.
 // So one comparison serves lookups (probe against stored) and evacuation (stored against stored).
 
-import { KEY_BLOB, VALUE_NUMBER, VALUE_BLOB, blobPtr, blobBytes, blobLenWord } from "./layout";
+import { KEY_BLOB, VALUE_NUMBER, VALUE_BLOB, blobPtr, blobBytes, blobLenWord, align8 } from "./layout";
 import { hashInline, hashBytes } from "./hash";
 import { memoryBytes } from "./alloc";
 
@@ -13,6 +13,7 @@ import { memoryBytes } from "./alloc";
   return <u64>ptr + bytes <= memoryBytes();
 }
 
+/** Precondition: both blocks are 8-aligned and at least align8(length) long (see hashBytes). */
 export function bytesEqual(a: usize, b: usize, length: u32): bool {
   let i: usize = 0;
   const n = <usize>length;
@@ -20,23 +21,23 @@ export function bytesEqual(a: usize, b: usize, length: u32): bool {
     if (load<u64>(a + i) != load<u64>(b + i)) return false;
     i += 8;
   }
-  while (i < n) {
-    if (load<u8>(a + i) != load<u8>(b + i)) return false;
-    i++;
-  }
-  return true;
+  if (i == n) return true;
+  const mask = (<u64>1 << (<u64>(n - i) << 3)) - 1;
+  return ((load<u64>(a + i) ^ load<u64>(b + i)) & mask) == 0;
 }
 
 /**
  * Whether a stored key word equals a probe. For blob keys the length words must match first,
- * and then the bytes. Safety: `stored` was read under a validated version (R5), so its blob is
- * protected by the caller's pin; it is still bounds-checked, as every optimistic pointer is.
+ * and then the bytes. Safety: readers call this only with a key word read under a validated
+ * version (R5); the blob may still be retired and reused while they compare, which is why a
+ * reader validates again after a match (R6). The pointer is bounds-checked, as every optimistic
+ * pointer is, so such a compare reads stale bytes but never traps.
  */
 @inline export function keyEquals(stored: u64, probe: u64, keyKind: u32): bool {
   if (keyKind != KEY_BLOB) return stored == probe;
   if (blobLenWord(stored) != blobLenWord(probe)) return false;
   const length = blobBytes(probe);
-  return inBounds(blobPtr(stored), length) && bytesEqual(blobPtr(stored), blobPtr(probe), length);
+  return inBounds(blobPtr(stored), align8(length)) && bytesEqual(blobPtr(stored), blobPtr(probe), length);
 }
 
 /** The hash of a key word (stored or probe). */

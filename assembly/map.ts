@@ -1,4 +1,4 @@
-// One map operation end to end: take the caller's key from the staging area, pin, find the
+// One map operation end to end: take the caller's key from the staging area, pin (writers), find the
 // table, help a growth in progress, lock the chain, act, publish, unlock, retire, unpin.
 //
 // The steps named here (R1–R7 for readers, W1–W10 for writers) are written out in
@@ -40,8 +40,6 @@ import { growWork, maybeGrow } from "./evacuate";
 let keyKind: u32 = 0;
 let valueKind: u32 = 0;
 let seed: u64 = 0;
-/** Readers pin only where a blob could be freed under them; inline maps validate instead (R2). */
-let readersPin: bool = false;
 let staging: usize = 0;
 let stagingSize: u32 = 0;
 
@@ -50,7 +48,6 @@ export function loadIdentity(): void {
   keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
   valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
   seed = load<u64>(MAP_HEADER + HDR_SEED);
-  readersPin = keyKind == KEY_BLOB || valueKind == VALUE_BLOB;
   staging = load<u32>(selfSlot(), TS_STAGING);
   stagingSize = load<u32>(selfSlot(), TS_STAGING_SIZE);
 }
@@ -187,32 +184,27 @@ function lookup(): i32 {
   }
 }
 
-/** get (R1–R8): the value goes to the staging result. */
+/** get (R1–R7): the value goes to the staging result. */
 export function get(key: f64): i32 {
   let status = setProbe(key);
   if (status != OK) return status;
-  if (readersPin) pin(); // R1
-  while (true) {
+  while (true) { // R1: readers do not pin (assembly/README.md says why)
     status = lookup();
     if (status != FOUND) break;
     status = putResult(readValue);
     if (status != OK) break;
-    // R7: a blob copied after validation may have been retired and overwritten meanwhile.
+    // R7: a blob copied after validation may have been replaced, freed and reused meanwhile.
     if (valueKind == VALUE_BLOB && version(lookupHead) != readVersion) continue;
     status = FOUND;
     break;
   }
-  if (readersPin) unpin(); // R8
   return status;
 }
 
 export function has(key: f64): i32 {
   const status = setProbe(key);
   if (status != OK) return status;
-  if (readersPin) pin();
-  const found = lookup();
-  if (readersPin) unpin();
-  return found;
+  return lookup();
 }
 
 // ── Writers ────────────────────────────────────────────────────────────────────────────────────
