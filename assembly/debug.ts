@@ -17,7 +17,9 @@ import {
 } from "./layout";
 import { tophashes, usedSlots, overflowOf, slotKey, matchTophash } from "./bucket";
 import { keyHash, keyEquals } from "./keys";
-import { isEvacuated } from "./evacuate";
+import { isEvacuated, startGrowth } from "./evacuate";
+import { pin, unpin } from "./epoch";
+import { tableB } from "./layout";
 import { totalCount } from "./thread";
 import { classOf, classSize } from "./alloc";
 import { hashInline } from "./hash";
@@ -97,4 +99,17 @@ export function hashOfBits(low: u32, high: u32, seedLow: u32): u32 {
 export function matchTophashMask(low: u32, high: u32, top: u32): u32 {
   const m = matchTophash((<u64>high << 32) | low, <u8>top);
   return <u32>(m >> 32) | <u32>m; // folds the 8 flag bits into one u32 for the test
+}
+
+/**
+ * Starts a growth now, doubling or same-size, through the same path as a writer's (G2–G3):
+ * same-size growth needs overflow buckets piling up, which a good hash makes rare, so tests
+ * force it. False if a growth is already running.
+ */
+export function forceGrowth(sameSize: bool): bool {
+  pin();
+  const table = <usize>load<u32>(MAP_HEADER + HDR_TABLE);
+  const started = startGrowth(table, sameSize ? tableB(table) : tableB(table) + 1);
+  unpin();
+  return started;
 }

@@ -67,17 +67,29 @@ export function maybeGrow(table: usize, keyKind: u32, seed: u64): void {
   } else {
     return;
   }
+  startGrowth(table, newB);
+}
+
+/**
+ * G2–G3: installs a table of 2^newB buckets as the current one, with `table` as the old one, if
+ * `table` is still current and no growth is running. False if it did not (another thread won,
+ * or no memory: then chains just get longer).
+ */
+export function startGrowth(table: usize, newB: u32): bool {
   const growLock = MAP_HEADER + HDR_GROW_LOCK;
-  if (!tryLock(growLock)) return; // someone else is starting one
+  if (!tryLock(growLock)) return false; // someone else is starting one
+  let started = false;
   if (load32(MAP_HEADER + HDR_TABLE) == <u32>table && load32(MAP_HEADER + HDR_OLD_TABLE) == 0) {
     const next = newTable(newB);
-    if (next != 0) { // out of memory: no growth; chains just get longer
+    if (next != 0) {
       store32(table, <u32>next, TBL_NEXT);
       store32(MAP_HEADER + HDR_OLD_TABLE, <u32>table); // G2: before G3, so whoever sees the new table sees the old one
       store32(MAP_HEADER + HDR_TABLE, <u32>next); // G3
+      started = true;
     }
   }
   unlock(growLock);
+  return started;
 }
 
 /**

@@ -33,6 +33,7 @@ export interface DebugExports extends CoreExports {
   checkInvariants(): number;
   classOfSize(bytes: number): number;
   sizeOfClass(sizeClass: number): number;
+  forceGrowth(sameSize: boolean): number;
 }
 
 export interface CoreInstance {
