@@ -1,0 +1,42 @@
+// Statistics and text tables for run.js; nothing here measures anything.
+
+/** The q-quantile of ascending `sorted` by linear interpolation (as tinybench's p50/p75). */
+export function quantile(sorted, q) {
+  const at = (sorted.length - 1) * q;
+  const below = Math.floor(at);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (at - below);
+}
+
+export function median(values) {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
+}
+
+/** ns to a short string: 3 significant digits, no exponent. */
+export function formatNs(ns) {
+  if (ns >= 100) return ns.toFixed(0);
+  if (ns >= 10) return ns.toFixed(1);
+  return ns.toFixed(2);
+}
+
+/** ops/s in millions. */
+export function formatOps(opsPerSecond) {
+  const m = opsPerSecond / 1e6;
+  return m >= 10 ? m.toFixed(1) : m.toFixed(2);
+}
+
+export const formatRatio = (ratio) => `${ratio.toFixed(2)}x`;
+
+/**
+ * A text table: `columns` is [{ title, align: 'left' | 'right' }], rows are arrays of strings.
+ * Returns the lines, header and rule included.
+ */
+export function textTable(columns, rows) {
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) =>
+    cells
+      .map((cell, i) => (columns[i].align === 'right' ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
