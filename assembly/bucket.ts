@@ -5,11 +5,12 @@
 // head's slots 0..7, then the first overflow bucket's, and so on, so the first empty tophash
 // byte ends the chain (table.ts keeps this on delete).
 //
-// Tophash matching reads the eight tophash bytes as one u64 and finds equal bytes with the SWAR
-// zero-byte test: x = tophashes ^ (top × 0x0101…01) has a zero byte exactly where a slot matches;
-// (x − 0x0101…01) & ~x & 0x8080…80 sets the high bit of each such byte. A borrow can also flag the
-// byte just above a true match, never below one, so the lowest flagged byte is always a true
-// match, and every flag is checked against the key anyway.
+// Tophash matching reads the eight tophash bytes as one u64 and finds equal bytes with an exact
+// SWAR zero-byte test: x = tophashes ^ (top × 0x0101…01) has a zero byte exactly where a slot
+// matches, and ~(((x & 0x7f…7f) + 0x7f…7f) | x | 0x7f…7f) sets the high bit of exactly those
+// bytes. (The shorter (x − 0x0101…01) & ~x & 0x8080…80 lets a borrow flag the byte above a true
+// match; with top = 1 that byte can be an empty slot, whose stale key words a delete leaves in
+// place, so a deleted key was found again. The exact form has no carries between bytes.)
 
 import {
   BKT_TOPHASH, BKT_OVERFLOW, BKT_VERSION, SLOT_KEY, SLOT_VALUE, VERSION_WRITING, VERSION_STEP,
@@ -18,17 +19,21 @@ import {
 import { load32, load64, store8, store32, store64 } from "./lock";
 
 const LSB: u64 = 0x0101010101010101;
-const MSB: u64 = 0x8080808080808080;
+const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 
-/** High bit set in each byte of `tophashes` equal to `top` (see the file comment). */
-@inline export function matchTophash(tophashes: u64, top: u8): u64 {
-  const x = tophashes ^ (<u64>top * LSB);
-  return (x - LSB) & ~x & MSB;
+/** High bit set in each zero byte of `x`, and in no other byte. */
+@inline function zeroBytes(x: u64): u64 {
+  return ~(((x & LOW7) + LOW7) | x | LOW7);
 }
 
-/** High bit set in each empty slot's byte; the lowest one is exact. */
+/** High bit set in each byte of `tophashes` equal to `top`. */
+@inline export function matchTophash(tophashes: u64, top: u8): u64 {
+  return zeroBytes(tophashes ^ (<u64>top * LSB));
+}
+
+/** High bit set in each empty slot's byte. */
 @inline export function matchEmpty(tophashes: u64): u64 {
-  return (tophashes - LSB) & ~tophashes & MSB;
+  return zeroBytes(tophashes);
 }
 
 /** The slot index of the lowest flagged byte of a match mask. */

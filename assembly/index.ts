@@ -33,6 +33,7 @@ export const STAGE_RESULT_LEN: u32 = <u32>layout.STAGE_RESULT_LEN;
 export const STAGE_NEED_BYTES: u32 = <u32>layout.STAGE_NEED_BYTES;
 export const STAGE_CURSOR: u32 = <u32>layout.STAGE_CURSOR;
 export const STAGE_COUNT: u32 = <u32>layout.STAGE_COUNT;
+export const STAGE_RESULT_AT: u32 = <u32>layout.STAGE_RESULT_AT;
 export const STAGE_DATA: u32 = <u32>layout.STAGE_DATA;
 export const LEN_UTF16: u32 = layout.LEN_UTF16;
 export const LEN_BYTES_MASK: u32 = layout.LEN_BYTES_MASK;

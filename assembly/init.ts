@@ -7,7 +7,7 @@
 
 import {
   MAP_HEADER, HDR_MAGIC, HDR_LAYOUT_VERSION, HDR_SEED, HDR_KEY_KIND, HDR_VALUE_KIND,
-  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_TABLE, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
+  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_TABLE, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
   TS_STAGING_SIZE, STAGING_INITIAL_SIZE, MAX_B, CACHE_LINE,
 } from "./layout";
 import { load32, store32 } from "./lock";
@@ -29,7 +29,7 @@ export const ATTACH_OUT_OF_MEMORY: i32 = -4;
  */
 export function initMap(
   seedLow: i32, seedHigh: i32, keyKind: u32, valueKind: u32, initialB: u32, lockSpins: u32,
-  jsThreadId: u32,
+  jsThreadId: u32, keyCodec: u32, valueCodec: u32,
 ): i32 {
   const heapStart = (__heap_base + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
   store<u32>(MAP_HEADER + HDR_LAYOUT_VERSION, LAYOUT_VERSION);
@@ -38,6 +38,8 @@ export function initMap(
   store<u32>(MAP_HEADER + HDR_VALUE_KIND, valueKind);
   store<u32>(MAP_HEADER + HDR_LOCK_SPINS, lockSpins);
   store<u32>(MAP_HEADER + HDR_HEAP_START, <u32>heapStart);
+  store<u32>(MAP_HEADER + HDR_KEY_CODEC, keyCodec);
+  store<u32>(MAP_HEADER + HDR_VALUE_CODEC, valueCodec);
   store<u32>(MAP_HEADER + HDR_EPOCH, 0);
   initHeap(heapStart);
   const slot = registerThread(jsThreadId);
@@ -51,10 +53,15 @@ export function initMap(
   return slot;
 }
 
-/** Registers the calling thread with an existing map. Returns its slot or a negative code. */
-export function attach(jsThreadId: u32): i32 {
+/**
+ * Registers the calling thread with an existing map whose kinds are (keyCodec, valueCodec).
+ * Returns its slot or a negative code.
+ */
+export function attach(jsThreadId: u32, keyCodec: u32, valueCodec: u32): i32 {
   if (load32(MAP_HEADER + HDR_MAGIC) != MAP_MAGIC) return ATTACH_NOT_A_MAP;
   if (load32(MAP_HEADER + HDR_LAYOUT_VERSION) != LAYOUT_VERSION) return ATTACH_WRONG_VERSION;
+  if (load32(MAP_HEADER + HDR_KEY_CODEC) != keyCodec ||
+      load32(MAP_HEADER + HDR_VALUE_CODEC) != valueCodec) return ATTACH_NOT_A_MAP;
   const slot = registerThread(jsThreadId);
   if (slot < 0) return ATTACH_TOO_MANY_THREADS;
   if (!allocStaging(STAGING_INITIAL_SIZE)) {
@@ -84,6 +91,7 @@ export function close(): void {
  * keeping what it holds. Returns its address, or 0 when out of memory (the old area is kept).
  */
 export function reserveStaging(bytes: u32): usize {
+  if (!isRegistered()) return 0;
   const slot = selfSlot();
   const size = load<u32>(slot, TS_STAGING_SIZE);
   if (bytes <= size) return stagingArea();

@@ -25,6 +25,9 @@
 // │  20   4  valueKind    VALUE_NUMBER, VALUE_INT32 or VALUE_BLOB                    │
 // │  24   4  lockSpins    CAS attempts before a writer waits (tests use 0)           │
 // │  28   4  heapStart    first byte the allocator hands out                         │
+// │  32   4  keyCodec     the facade's key kind (its index in src/codec.ts KEY_KINDS)│
+// │  36   4  valueCodec   the facade's value kind (index in VALUE_KINDS); attach     │
+// │                       refuses a handle whose kinds differ                        │
 // ╞═══════════ tables: line 1, written when a growth starts or ends ══════════════════╡
 // │  64   4  table        the current table (where new keys go)                      │
 // │  68   4  oldTable     the table being evacuated, or 0                            │
@@ -49,6 +52,8 @@
 @inline export const HDR_VALUE_KIND: usize = HDR_KEY_KIND + sizeof<u32>();
 @inline export const HDR_LOCK_SPINS: usize = HDR_VALUE_KIND + sizeof<u32>();
 @inline export const HDR_HEAP_START: usize = HDR_LOCK_SPINS + sizeof<u32>();
+@inline export const HDR_KEY_CODEC: usize = HDR_HEAP_START + sizeof<u32>();
+@inline export const HDR_VALUE_CODEC: usize = HDR_KEY_CODEC + sizeof<u32>();
 
 @inline export const CACHE_LINE: usize = 64;
 @inline export const HDR_TABLE: usize = CACHE_LINE;
@@ -69,7 +74,7 @@
 /** "SHMP": written last by initMap, so a header with this magic is complete. */
 @inline export const MAP_MAGIC: u32 = 0x504d4853;
 /** Bumped whenever any layout in this file changes; handles carry it. */
-@inline export const LAYOUT_VERSION: u32 = 1;
+@inline export const LAYOUT_VERSION: u32 = 2;
 
 // Key kinds: number and int32 keys are their canonical 64 bits in the slot; blob keys (strings,
 // bytes) are (pointer, length word).
@@ -161,14 +166,17 @@
 // │  12   4  needBytes  staging bytes an operation needs (NEEDS_SPACE)     │
 // │  16   4  cursor     iteration: next logical bucket                     │
 // │  20   4  count      iteration: entries written                         │
+// │  24   4  resultAt   staging offset of a blob result's bytes            │
 // │  64  ..  data       key blob, then value blob, then expected blob,     │
-// │                     each 8-aligned; results overwrite from here        │
+// │                     each 8-aligned; a blob result goes just past the   │
+// │                     key, so a reader that retries still has its probe │
 // ╘═══════════════════════════════════════════════════════════════════════╛
 @inline export const STAGE_RESULT: usize = 0;
 @inline export const STAGE_RESULT_LEN: usize = 8;
 @inline export const STAGE_NEED_BYTES: usize = 12;
 @inline export const STAGE_CURSOR: usize = 16;
 @inline export const STAGE_COUNT: usize = 20;
+@inline export const STAGE_RESULT_AT: usize = 24;
 @inline export const STAGE_DATA: usize = 64;
 @inline export const STAGING_INITIAL_SIZE: u32 = 64 * 1024;
 
@@ -213,7 +221,8 @@
 @inline export const TBL_SIZE_BYTES: usize = TBL_NEXT + sizeof<u32>();
 @inline export const TBL_NEVACUATE: usize = CACHE_LINE;
 @inline export const TBL_EVACUATED: usize = TBL_NEVACUATE + sizeof<u32>();
-@inline export const MAX_B: u32 = 24;
+/** 2^23 buckets × 152 bytes is the largest table under the allocator's 2 GiB block limit. */
+@inline export const MAX_B: u32 = 23;
 
 // ── Buckets ────────────────────────────────────────────────────────────────────────────────────
 // ╒═════════════ Bucket (152 bytes) ══════════════════════════════════════════════════════════╕

@@ -15,7 +15,7 @@
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_KEY_KIND, HDR_VALUE_KIND, HDR_SEED,
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
-  STAGE_RESULT_LEN, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
+  STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
   MAX_VALUE_BYTES, BUCKET_SIZE, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
   align8, tableBucket, tableMask,
 } from "./layout";
@@ -139,16 +139,21 @@ function copyBlob(word: u64): u64 {
   retire(blobPtr(word), blobBytes(word));
 }
 
-/** Writes a value into the staging result: f64 at STAGE_RESULT, or blob bytes at STAGE_DATA. */
+/**
+ * Writes a value into the staging result: an f64 at STAGE_RESULT, or a blob's bytes at `dataEnd`
+ * (just past the staged key, which a reader may still need to retry) with their offset at
+ * STAGE_RESULT_AT and length word at STAGE_RESULT_LEN.
+ */
 function putResult(word: u64): i32 {
   if (valueKind != VALUE_BLOB) {
     store<u64>(staging, word, STAGE_RESULT);
     return OK;
   }
   const bytes = blobBytes(word);
-  if (STAGE_DATA + <usize>bytes > <usize>stagingSize) return needSpace(STAGE_DATA + bytes);
-  memory.copy(staging + STAGE_DATA, blobPtr(word), bytes);
+  if (dataEnd + <usize>bytes > <usize>stagingSize) return needSpace(dataEnd + bytes);
+  memory.copy(staging + dataEnd, blobPtr(word), bytes);
   store<u32>(staging, blobLenWord(word), STAGE_RESULT_LEN);
+  store<u32>(staging, <u32>dataEnd, STAGE_RESULT_AT);
   return OK;
 }
 
@@ -412,7 +417,7 @@ export function add(key: f64, delta: f64): i32 {
     unlock(head + BKT_LOCK);
     result = OK;
   } else {
-    sum = valueKind == VALUE_INT32 ? <f64><i32>delta : delta;
+    sum = valueKind == VALUE_INT32 ? <f64><i32>delta : 0 + delta; // an absent key counts as +0, so -0 becomes +0
     if (insertLocked(head, reinterpret<u64>(sum))) {
       afterInsert(head);
       result = INSERTED;

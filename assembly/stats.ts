@@ -2,7 +2,7 @@
 // f64s into the staging area (src/map.ts names them in STATS_FIELDS order).
 
 import {
-  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_EPOCH, TBL_OVERFLOW_COUNT, TBL_EVACUATED, STAGE_DATA,
+  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, TBL_EVACUATED, STAGE_DATA,
   TS_STATE, TS_LOCK_SPINS, TS_LOCK_WAITS, TS_BYTES_IN_USE, THREAD_ACTIVE, tableB, tableMask,
   threadSlot,
 } from "./layout";
@@ -13,7 +13,7 @@ import { memoryBytes } from "./alloc";
 import { stagingArea } from "./map";
 
 /** Fields, in order; src/map.ts reads them by this order (test/layout.test.ts checks the count). */
-export const STATS_FIELD_COUNT: u32 = 13;
+export const STATS_FIELD_COUNT: u32 = 12;
 
 export function stats(): void {
   pin();
@@ -42,6 +42,5 @@ export function stats(): void {
   store<f64>(out, <f64>spins, 72);
   store<f64>(out, <f64>waits, 80);
   store<f64>(out, <f64>threads, 88);
-  store<f64>(out, <f64>load32(MAP_HEADER + HDR_EPOCH), 96);
   unpin();
 }

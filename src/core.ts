@@ -7,8 +7,8 @@
 /** The core's exports, as assembly/index.ts declares them. Keys travel as f64 (map.ts explains). */
 export interface CoreExports {
   initMap(seedLow: number, seedHigh: number, keyKind: number, valueKind: number,
-    initialB: number, lockSpins: number, jsThreadId: number): number;
-  attach(jsThreadId: number): number;
+    initialB: number, lockSpins: number, jsThreadId: number, keyCodec: number, valueCodec: number): number;
+  attach(jsThreadId: number, keyCodec: number, valueCodec: number): number;
   close(): void;
   headerVersion(): number;
   reserveStaging(bytes: number): number;

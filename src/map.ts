@@ -87,7 +87,8 @@ const MIN_MEMORY = 2 * PAGE_BYTES;
 const DEFAULT_LOCK_SPINS = 64;
 /** asconfig.json's load factor (assembly/layout.ts LOAD_FACTOR_*): entries per bucket. */
 const LOAD_FACTOR = 6.5;
-const MAX_INITIAL_B = 24;
+/** assembly/layout.ts MAX_B: the largest table fits the allocator's 2 GiB block limit. */
+const MAX_INITIAL_B = 23;
 
 function attachError(code: number, layout: Layout, handle: MapHandle): ConcurrentMapError {
   if (code === layout.ATTACH_TOO_MANY_THREADS) {
@@ -130,7 +131,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
       const seed = new Uint32Array(2);
       globalThis.crypto.getRandomValues(seed);
       return x.initMap(seed[0], seed[1], keyKindCode(layout, options.key), valueKindCode(layout, options.value),
-        settings.initialB, settings.lockSpins, host().threadId());
+        settings.initialB, settings.lockSpins, host().threadId(),
+        KEY_KINDS.indexOf(options.key), VALUE_KINDS.indexOf(options.value));
     });
     (handle as { layoutVersion: number }).layoutVersion = map.#layout.LAYOUT_VERSION;
     return map;
@@ -146,7 +148,7 @@ export class ConcurrentMap<K = unknown, V = unknown> {
         throw new ConcurrentMapError('INCOMPATIBLE_VERSION',
           messages.incompatibleVersion(handle.layoutVersion, layout.LAYOUT_VERSION));
       }
-      return x.attach(host().threadId());
+      return x.attach(host().threadId(), KEY_KINDS.indexOf(handle.key), VALUE_KINDS.indexOf(handle.value));
     });
   }
 
@@ -154,8 +156,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
   #x: CoreExports;
   readonly #layout: Layout;
   readonly #staging: Staging;
-  readonly #keys: KeyCodec<K>;
-  readonly #values: ValueCodec<V>;
+  #keys: KeyCodec<K>;
+  #values: ValueCodec<V>;
   readonly #FOUND: number;
   readonly #NOT_FOUND: number;
 
@@ -380,7 +382,10 @@ export class ConcurrentMap<K = unknown, V = unknown> {
   close(): void {
     if (this.#x === closedExports) return;
     this.#x.close();
+    // The staging area was freed: from now on nothing may be staged, and every call throws.
     this.#x = closedExports;
+    this.#keys = closedCodec as KeyCodec<K>;
+    this.#values = closedCodec as ValueCodec<V>;
   }
 
   // ── Internals ────────────────────────────────────────────────────────────────────────────────
@@ -402,7 +407,7 @@ export class ConcurrentMap<K = unknown, V = unknown> {
       const value = this.#values.result(staging);
       if (this.#values.inline) return { value, stored: staging.resultNumber() };
       const lenWord = staging.resultLenWord();
-      const at = staging.base + this.#layout.STAGE_DATA;
+      const at = staging.resultAddress();
       const bytes = staging.u8.slice(at, at + (lenWord & this.#layout.LEN_BYTES_MASK));
       return { value, stored: { lenWord, bytes } };
     }
@@ -470,6 +475,14 @@ const closedExports = new Proxy({} as CoreExports, {
   },
 });
 
+/** Stands in for both codecs after close(): staging anything would write into freed memory. */
+const closedCodec = new Proxy({}, {
+  get(_target, name) {
+    if (name === 'inline') return true;
+    return () => { throw new ConcurrentMapError('CLOSED', messages.closed()); };
+  },
+});
+
 interface Settings { maxMemory: number; initialB: number; lockSpins: number }
 
 function checkOptions(options: CreateOptions): Settings {
@@ -503,6 +516,7 @@ function checkHandle(handle: MapHandle): void {
   const h = handle as Partial<MapHandle> | null;
   if (typeof h !== 'object' || h === null || h.kind !== 'sharemap' ||
       !(h.module instanceof WebAssembly.Module) || !(h.memory instanceof WebAssembly.Memory) ||
+      !(typeof SharedArrayBuffer === 'function' && h.memory.buffer instanceof SharedArrayBuffer) ||
       !(KEY_KINDS as readonly unknown[]).includes(h.key) || !(VALUE_KINDS as readonly unknown[]).includes(h.value)) {
     throw new ConcurrentMapError('FOREIGN_HANDLE', messages.foreignHandle());
   }

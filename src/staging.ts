@@ -73,6 +73,11 @@ export class Staging {
     return this.u32[(this.base + this.layout.STAGE_RESULT_LEN) / 4];
   }
 
+  /** Where the core put a blob result's bytes. */
+  resultAddress(): number {
+    return this.base + this.u32[(this.base + this.layout.STAGE_RESULT_AT) / 4];
+  }
+
   /** What the core asked for with NEEDS_SPACE. */
   neededBytes(): number {
     return this.u32[(this.base + this.layout.STAGE_NEED_BYTES) / 4];
@@ -80,6 +85,18 @@ export class Staging {
 }
 
 export const align8 = (bytes: number): number => (bytes + 7) & ~7;
+
+/**
+ * The encoded size of an oversize key or value, for its error message (src/codec.ts: strings
+ * take one byte per unit when every unit is below 0x100, else two). Only error paths call this.
+ */
+function exactBytes(value: unknown): number {
+  if (typeof value === 'string') {
+    for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return 2 * value.length;
+    return value.length;
+  }
+  return value instanceof Uint8Array ? value.length : stringByteBound(String(value));
+}
 
 // ── Keys ───────────────────────────────────────────────────────────────────────────────────────
 export interface KeyCodec<K> {
@@ -115,7 +132,8 @@ function blobKeys<K>(kind: 'string' | 'bytes', bound: (key: K) => number,
       if (!isValidKey(kind, key)) throw new TypeError(messages.keyKind(kindDescription(kind), key));
       const { layout } = staging;
       const maxBytes = bound(key);
-      if (maxBytes > 2 * layout.MAX_KEY_BYTES) throw new RangeError(messages.keyTooLarge(maxBytes, layout.MAX_KEY_BYTES));
+      // Far too large even at one byte per unit: refuse before reserving staging for it.
+      if (maxBytes > 2 * layout.MAX_KEY_BYTES) throw new RangeError(messages.keyTooLarge(exactBytes(key), layout.MAX_KEY_BYTES));
       staging.reserve(layout.STAGE_DATA + align8(maxBytes));
       const lenWord = encode(staging, key, staging.base + layout.STAGE_DATA);
       const bytes = lenWord & layout.LEN_BYTES_MASK;
@@ -179,14 +197,14 @@ function blobValues<V>(kind: 'string' | 'bytes' | 'structured', encoded: (value:
       if (!isValidValue(kind, value)) throw new TypeError(messages.valueKind(kindDescription(kind), value));
       const { layout } = staging;
       const { bound, write } = encoded(value);
-      if (bound > 2 * layout.MAX_VALUE_BYTES) throw new RangeError(messages.valueTooLarge(bound, layout.MAX_VALUE_BYTES));
+      if (bound > 2 * layout.MAX_VALUE_BYTES) throw new RangeError(messages.valueTooLarge(exactBytes(value), layout.MAX_VALUE_BYTES));
       staging.reserve(offset + align8(bound));
       const lenWord = write(staging, staging.base + offset);
       const bytes = lenWord & layout.LEN_BYTES_MASK;
       if (bytes > layout.MAX_VALUE_BYTES) throw new RangeError(messages.valueTooLarge(bytes, layout.MAX_VALUE_BYTES));
       return lenWord;
     },
-    result: (staging) => decode(staging, staging.base + staging.layout.STAGE_DATA, staging.resultLenWord()),
+    result: (staging) => decode(staging, staging.resultAddress(), staging.resultLenWord()),
     decode,
     entryBytes: (lenWord) => align8(lenWord & LEN_BYTES_MASK),
   };
