@@ -346,6 +346,20 @@ export function remove(key: f64): i32 {
   return result;
 }
 
+/**
+ * The common start of the compare-and-* operations: pins and locks the key's chain (W1–W4), and
+ * says whether the key is there (MISMATCH if it holds another value than `expected`, FOUND if
+ * it holds `expected`, at foundBucket/foundSlot). The caller unlocks and unpins.
+ */
+function lockAndCompare(expected: u64): i32 {
+  pin();
+  lockedHead = lockChain();
+  if (!chainFind(lockedHead, probeTop, probeWord, keyKind)) return NOT_FOUND;
+  return valueEquals(slotValue(foundBucket, foundSlot), expected, valueKind) ? FOUND : MISMATCH;
+}
+
+let lockedHead: usize = 0;
+
 /** Staging holds key | next | expected; replaces the value only if it equals `expected`. */
 export function compareAndSet(key: f64, expected: f64, expectedLen: i32, next: f64, nextLen: i32): i32 {
   let status = setProbe(key);
@@ -356,23 +370,19 @@ export function compareAndSet(key: f64, expected: f64, expectedLen: i32, next: f
   if (status != OK) return status;
   const expectedWord = stagedValue;
   stagedValue = nextWord;
-  pin();
-  const head = lockChain();
-  if (!chainFind(head, probeTop, probeWord, keyKind)) {
-    status = NOT_FOUND;
-  } else if (!valueEquals(slotValue(foundBucket, foundSlot), expectedWord, valueKind)) {
-    status = MISMATCH;
-  } else if (!ownValue()) {
-    status = OUT_OF_MEMORY;
-  } else {
-    const replaced = slotValue(foundBucket, foundSlot);
-    chainSetValue(head, foundBucket, foundSlot, ownedValue);
-    unlock(head + BKT_LOCK);
-    if (valueKind == VALUE_BLOB) retireBlob(replaced);
-    unpin();
-    return OK;
+  status = lockAndCompare(expectedWord);
+  let replaced: u64 = 0;
+  if (status == FOUND) {
+    if (ownValue()) {
+      replaced = slotValue(foundBucket, foundSlot);
+      chainSetValue(lockedHead, foundBucket, foundSlot, ownedValue);
+      status = OK;
+    } else {
+      status = OUT_OF_MEMORY;
+    }
   }
-  unlock(head + BKT_LOCK);
+  unlock(lockedHead + BKT_LOCK);
+  if (status == OK && valueKind == VALUE_BLOB) retireBlob(replaced);
   unpin();
   return status;
 }
@@ -382,18 +392,13 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
   let status = setProbe(key);
   if (status == OK) status = stageValue(expected, expectedLen, dataEnd);
   if (status != OK) return status;
-  pin();
-  const head = lockChain();
-  if (!chainFind(head, probeTop, probeWord, keyKind)) {
-    status = NOT_FOUND;
-  } else if (!valueEquals(slotValue(foundBucket, foundSlot), stagedValue, valueKind)) {
-    status = MISMATCH;
+  status = lockAndCompare(stagedValue);
+  if (status == FOUND) {
+    removeFound(lockedHead); // unlocks
+    status = OK;
   } else {
-    removeFound(head);
-    unpin();
-    return OK;
+    unlock(lockedHead + BKT_LOCK);
   }
-  unlock(head + BKT_LOCK);
   unpin();
   return status;
 }
