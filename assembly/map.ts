@@ -264,6 +264,20 @@ function afterInsert(head: usize): void {
   if (grew) maybeGrow(table, keyKind, seed); // G1
 }
 
+/**
+ * Inserts the probe with ownedValue into the locked chain and unlocks it: INSERTED, or
+ * OUT_OF_MEMORY with nothing changed and the owned value freed.
+ */
+function insertOwnedValue(head: usize): i32 {
+  if (insertLocked(head, ownedValue)) {
+    afterInsert(head);
+    return INSERTED;
+  }
+  unlock(head + BKT_LOCK);
+  if (valueKind == VALUE_BLOB) discardBlob(ownedValue);
+  return OUT_OF_MEMORY;
+}
+
 export function set(key: f64, value: f64, valueLen: i32): i32 {
   let status = setProbe(key);
   if (status == OK) status = stageValue(value, valueLen, dataEnd);
@@ -280,13 +294,8 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
     unlock(head + BKT_LOCK);
     if (valueKind == VALUE_BLOB) retireBlob(replaced); // W9
     status = OK;
-  } else if (insertLocked(head, ownedValue)) {
-    afterInsert(head);
-    status = INSERTED;
   } else {
-    unlock(head + BKT_LOCK);
-    if (valueKind == VALUE_BLOB) discardBlob(ownedValue);
-    status = OUT_OF_MEMORY;
+    status = insertOwnedValue(head);
   }
   unpin(); // W10
   return status;
@@ -306,13 +315,8 @@ export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
   } else if (!ownValue()) {
     unlock(head + BKT_LOCK);
     status = OUT_OF_MEMORY;
-  } else if (insertLocked(head, ownedValue)) {
-    afterInsert(head);
-    status = INSERTED;
   } else {
-    unlock(head + BKT_LOCK);
-    if (valueKind == VALUE_BLOB) discardBlob(ownedValue);
-    status = OUT_OF_MEMORY;
+    status = insertOwnedValue(head);
   }
   unpin();
   return status;
