@@ -13,62 +13,14 @@ import { host } from './host.js';
 import { Staging, keyCodec, valueCodec, type KeyCodec, type ValueCodec, align8 } from './staging.js';
 import { KEY_KINDS, VALUE_KINDS, type KeyKind, type ValueKind } from './codec.js';
 import { ConcurrentMapError, messages } from './errors.js';
+import {
+  checkOptions, checkHandle, PAGE_BYTES, MIN_MEMORY,
+  type CreateOptions, type MapHandle, type MapStats, type KindTypes,
+} from './options.js';
+
+export type { CreateOptions, MapHandle, MapStats, KindTypes };
 
 export type { KeyKind, ValueKind };
-
-/** What each kind is in JavaScript. */
-export interface KindTypes {
-  number: number;
-  int32: number;
-  string: string;
-  bytes: Uint8Array;
-  structured: unknown;
-}
-
-export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKind = ValueKind> {
-  key: KK;
-  value: VK;
-  /** Entries to make room for up front (default 0): sizes the first table, avoiding growths. */
-  initialCapacity?: number;
-  /** The most memory the map may use, in bytes (default 1 GiB, at most 4 GiB). */
-  maxMemory?: number;
-  /** A compiled core to use instead of the packaged one (custom hosting, or the debug build). */
-  module?: WebAssembly.Module;
-  /** CAS attempts on a contended bucket lock before the thread sleeps (default 1024). */
-  lockSpins?: number;
-}
-
-/** A plain, structured-cloneable object: post it to a worker and attach there. */
-export interface MapHandle {
-  readonly kind: 'sharemap';
-  readonly layoutVersion: number;
-  readonly module: WebAssembly.Module;
-  readonly memory: WebAssembly.Memory;
-  readonly key: KeyKind;
-  readonly value: ValueKind;
-  readonly maxMemory: number;
-}
-
-export interface MapStats {
-  /** Entries (approximate while other threads write). */
-  size: number;
-  /** log2 of the bucket count. */
-  B: number;
-  buckets: number;
-  overflowBuckets: number;
-  /** A growth is in progress, with evacuatedBuckets of oldBuckets done. */
-  growing: boolean;
-  oldBuckets: number;
-  evacuatedBuckets: number;
-  /** Bytes of the memory (reserved), and bytes handed out by its allocator (used). */
-  memoryReserved: number;
-  memoryUsed: number;
-  /** Failed CAS attempts on bucket locks, and times a thread slept on one. */
-  lockSpins: number;
-  lockWaits: number;
-  /** Threads attached now. */
-  threads: number;
-}
 
 /** A value as the map stores it: the number itself, or the blob's length word and bytes. */
 interface BlobStored { lenWord: number; bytes: Uint8Array }
@@ -78,22 +30,6 @@ const STATS_FIELDS: readonly (keyof MapStats)[] = [
   'size', 'B', 'buckets', 'overflowBuckets', 'growing', 'oldBuckets', 'evacuatedBuckets',
   'memoryReserved', 'memoryUsed', 'lockSpins', 'lockWaits', 'threads',
 ];
-
-const PAGE_BYTES = 65536;
-const DEFAULT_MAX_MEMORY = 1 << 30;
-const MAX_MEMORY_LIMIT = 4 * 2 ** 30;
-/** The module declares a minimum of 2 pages: the header region and the start of the heap. */
-const MIN_MEMORY = 2 * PAGE_BYTES;
-// CAS attempts before sleeping. A contended critical section pulls each line it stores to across
-// cores, so it outlasts a short spin, and a futex sleep costs microseconds. Measured: `add` on
-// 1,000 shared keys, 2 worker threads, this 2-core machine, M ops/s summed (3 runs):
-//   spins 64: 13-16 (18,503 sleeps)   256: 29-30 (671)   1024: 28-30 (383)   4096: 29-30 (175)
-// (1 thread: 17-26). `npm run bench` shows it in the `counter` workload at 2 threads.
-const DEFAULT_LOCK_SPINS = 1024;
-/** asconfig.json's load factor (assembly/layout.ts LOAD_FACTOR_*): entries per bucket. */
-const LOAD_FACTOR = 6.5;
-/** assembly/layout.ts MAX_B: the largest table fits the allocator's 2 GiB block limit. */
-const MAX_INITIAL_B = 23;
 
 function attachError(code: number, layout: Layout, handle: MapHandle): ConcurrentMapError {
   if (code === layout.ATTACH_TOO_MANY_THREADS) {
@@ -487,45 +423,6 @@ const closedCodec = new Proxy({}, {
     return () => { throw new ConcurrentMapError('CLOSED', messages.closed()); };
   },
 });
-
-interface Settings { maxMemory: number; initialB: number; lockSpins: number }
-
-function checkOptions(options: CreateOptions): Settings {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('options must be an object such as { key: "string", value: "number" }');
-  }
-  if (!(KEY_KINDS as readonly unknown[]).includes(options.key)) {
-    throw new TypeError(`options.key must be one of ${KEY_KINDS.map((k) => `'${k}'`).join(', ')}, got ${String(options.key)}`);
-  }
-  if (!(VALUE_KINDS as readonly unknown[]).includes(options.value)) {
-    throw new TypeError(`options.value must be one of ${VALUE_KINDS.map((k) => `'${k}'`).join(', ')}, got ${String(options.value)}`);
-  }
-  const maxMemory = options.maxMemory ?? DEFAULT_MAX_MEMORY;
-  if (!Number.isInteger(maxMemory) || maxMemory < 4 * MIN_MEMORY || maxMemory > MAX_MEMORY_LIMIT) {
-    throw new RangeError(`options.maxMemory must be a whole number of bytes from ${4 * MIN_MEMORY} to ${MAX_MEMORY_LIMIT} (4 GiB), got ${String(options.maxMemory)}`);
-  }
-  const capacity = options.initialCapacity ?? 0;
-  if (!Number.isInteger(capacity) || capacity < 0) {
-    throw new RangeError(`options.initialCapacity must be a whole number >= 0, got ${String(options.initialCapacity)}`);
-  }
-  const initialB = capacity <= LOAD_FACTOR ? 0 : Math.min(MAX_INITIAL_B, Math.ceil(Math.log2(capacity / LOAD_FACTOR)));
-  const lockSpins = options.lockSpins ?? DEFAULT_LOCK_SPINS;
-  if (!Number.isInteger(lockSpins) || lockSpins < 0 || lockSpins > 1e6) {
-    throw new RangeError(`options.lockSpins must be a whole number from 0 to 1000000, got ${String(options.lockSpins)}`);
-  }
-  // maxMemory is rounded down to whole 64 KiB pages, as WebAssembly.Memory counts them.
-  return { maxMemory: Math.floor(maxMemory / PAGE_BYTES) * PAGE_BYTES, initialB, lockSpins };
-}
-
-function checkHandle(handle: MapHandle): void {
-  const h = handle as Partial<MapHandle> | null;
-  if (typeof h !== 'object' || h === null || h.kind !== 'sharemap' ||
-      !(h.module instanceof WebAssembly.Module) || !(h.memory instanceof WebAssembly.Memory) ||
-      !(typeof SharedArrayBuffer === 'function' && h.memory.buffer instanceof SharedArrayBuffer) ||
-      !(KEY_KINDS as readonly unknown[]).includes(h.key) || !(VALUE_KINDS as readonly unknown[]).includes(h.value)) {
-    throw new ConcurrentMapError('FOREIGN_HANDLE', messages.foreignHandle());
-  }
-}
 
 function keyKindCode(layout: Layout, kind: KeyKind): number {
   return kind === 'number' ? layout.KEY_NUMBER : kind === 'int32' ? layout.KEY_INT32 : layout.KEY_BLOB;
