@@ -22,24 +22,57 @@ export const latency = {
   getLens: FULL ? [1000, 65536, 1_000_000] : [1000, 1_000_000],
 };
 
+/** Every workload of the full matrix: op x key kind x distribution x size (bench/workloads.js). */
+function fullMatrix() {
+  const all = [];
+  for (const op of ['read', 'read-heavy', 'balanced', 'churn', 'counter']) {
+    for (const key of ['number', 'string']) {
+      for (const dist of ['uniform', 'zipf']) {
+        for (const len of [1000, 1_000_000]) all.push({ op, key, dist, len });
+      }
+    }
+  }
+  return all;
+}
+
+/** The default matrix: small enough for CI; BENCH_FULL=1 runs fullMatrix(). */
+const DEFAULT_WORKLOADS = [
+  { op: 'read', key: 'number', dist: 'uniform', len: 1000 },
+  { op: 'read', key: 'number', dist: 'uniform', len: 1_000_000 },
+  { op: 'read', key: 'string', dist: 'uniform', len: 1_000_000 },
+  { op: 'balanced', key: 'number', dist: 'uniform', len: 1000 },
+  { op: 'churn', key: 'number', dist: 'zipf', len: 1_000_000 },
+  { op: 'counter', key: 'number', dist: 'uniform', len: 1000 },
+];
+
+/**
+ * BENCH_FILTER=text keeps only the part 2 workloads whose name (bench/workloads.js workloadName)
+ * contains it, e.g. BENCH_FILTER=churn or BENCH_FILTER=key=string.
+ */
+export const FILTER = process.env.BENCH_FILTER ?? '';
+
 /** Part 2, cross-thread throughput (bench/throughput.js, bench/tasks/throughput.mjs). */
 export const throughput = {
   threads: FULL ? [1, 2, 4] : [1, 2],
-  repetitions: FULL ? 9 : 5,
+  repetitions: FULL ? 5 : 3,
   /** Timed window per worker, after its warm-up and the shared start gate, in ms. */
-  durationMs: FULL ? 2000 : 1000,
+  durationMs: FULL ? 1000 : 500,
   warmupMs: 200,
-  /** Keys each worker precomputes (seeded), walked cyclically. A power of two. */
+  /** Operations each worker precomputes (seeded), walked cyclically. A power of two. */
   sequenceLength: 1 << 20,
-  /** Operations between two clock reads in the timed loop. */
+  /** Operations between two clock reads in the timed loop (postMessage: see postMessageChunkOps). */
   chunkOps: 4096,
-  /** Workloads: `read` is 100% get (all hits), `counter` is map.add(key, 1). */
-  workloads: [
-    { op: 'read', len: 1000 },
-    ...(FULL ? [{ op: 'read', len: 65536 }] : []),
-    { op: 'read', len: 1_000_000 },
-    { op: 'counter', len: 1000 },
-  ],
-  /** Deadline of one runWorkers call (start-up, a 1M-entry Map build, warm-up, timed window). */
+  /** The same for the postMessage clients, whose operations take microseconds. */
+  postMessageChunkOps: 100,
+  /** Implementations beside sharemap; lmdb runs only if it is installed (bench/baselines/lmdb.js). */
+  baselines: ['js-map', 'global-lock', 'postmessage', 'postmessage-batch', 'lmdb'],
+  workloads: FULL ? fullMatrix() : DEFAULT_WORKLOADS,
+  /** Deadline of one run (start-up, a 1M-entry Map build, warm-up, timed window). */
   runTimeoutMs: 120_000,
+};
+
+/** The memory check (bench/memory.js): churn on a small map, one thread. */
+export const memory = {
+  len: 1000,
+  operations: 1_000_000,
 };

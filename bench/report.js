@@ -22,7 +22,9 @@ export function formatNs(ns) {
 /** ops/s in millions. */
 export function formatOps(opsPerSecond) {
   const m = opsPerSecond / 1e6;
-  return m >= 10 ? m.toFixed(1) : m.toFixed(2);
+  if (!Number.isFinite(m)) return 'failed';
+  if (m >= 10) return m.toFixed(1);
+  return m >= 0.1 ? m.toFixed(2) : m.toFixed(4);
 }
 
 export const formatRatio = (ratio) => `${ratio.toFixed(2)}x`;

@@ -1,6 +1,8 @@
 // `npm run bench`: prints the header (runtime, machine, date, parameters), runs part 1
-// (single-thread latency, bench/latency.js) and part 2 (cross-thread throughput,
-// bench/throughput.js), prints their tables and writes everything to bench/results/latest.json.
+// (single-thread latency, bench/latency.js), part 2 (cross-thread throughput against the
+// baselines, bench/throughput.js) and part 3 (memory after churn, bench/memory.js), prints their
+// tables and writes everything to bench/results/latest.json and the chart (bench/chart.js) to
+// bench/results/throughput.svg.
 // Progress lines go to stderr, so stdout holds only the header and the tables.
 // bench/README.md explains the dimensions, the names and the numbers.
 
@@ -9,6 +11,8 @@ import { environment } from './environment.js';
 import * as config from './config.js';
 import { runLatency, sinkValue } from './latency.js';
 import { runThroughput } from './throughput.js';
+import { runMemory } from './memory.js';
+import { throughputSvg } from './chart.js';
 import { formatNs, formatOps, formatRatio, textTable } from './report.js';
 
 const started = performance.now();
@@ -21,7 +25,8 @@ const percent = (share) => (share === null ? 'n/a' : `${(share * 100).toFixed(0)
 const formatShares = (...shares) => shares.map(percent).join(' / ');
 
 const env = environment();
-const parameters = { full: config.FULL, seed: config.SEED, latency: config.latency, throughput: config.throughput };
+const parameters = { full: config.FULL, seed: config.SEED, filter: config.FILTER, latency: config.latency,
+  throughput: config.throughput, memory: config.memory };
 
 print(`sharemap benchmark ${config.FULL ? '(BENCH_FULL=1: full matrix)' : '(default matrix; BENCH_FULL=1 runs the full one)'}`);
 print(`date     ${env.date}`);
@@ -36,7 +41,8 @@ const T = config.throughput;
 print(`latency  ${L.batchOps} ops per tinybench iteration; per case and map ${L.warmupMs} ms warm-up, then ${L.timeMs} ms ` +
   `timed in ${L.rounds} alternating rounds; random indices (seed ${config.SEED})`);
 print(`threads  ${T.threads.join('/')} worker threads, ${T.repetitions} repetitions, ${T.durationMs} ms timed per run ` +
-  `after ${T.warmupMs} ms warm-up`);
+  `after ${T.warmupMs} ms warm-up; ${T.workloads.length} workloads` +
+  (config.FILTER ? ` (BENCH_FILTER=${config.FILTER}: only names containing it)` : ''));
 print();
 
 const latencyRows = await runLatency(progress);
@@ -65,15 +71,17 @@ for (const line of textTable(
 )) print(line);
 print();
 
-const throughputRows = await runThroughput(progress);
+const { rows: throughputRows, notes: throughputNotes } = await runThroughput(progress);
 print(`Cross-thread throughput, million ops/s summed over threads: median (min-max) of ${T.repetitions} runs`);
-print('js-map = a JS Map on one worker thread (the baseline); control = the same threads touching no map');
+print('impl: sharemap (ours); js-map = a JS Map on one worker thread; global-lock = a SharedArrayBuffer table behind one');
+print('lock (number keys only); postmessage(-batch) = a Map in an owner worker, N clients, 1 (100) op(s) per round trip;');
+print('control = the same threads touching no map');
 print("scaling = median ops/s at N threads / at 1 thread (the control's is what the machine allowed: the ceiling)");
-print('vs js-map = sharemap / js-map ops/s; cpu = CPU time / wall time per worker thread, median (below 100%: off-CPU,');
-print('descheduled for other processes or asleep in a lock wait); lock waits = times a thread slept on a bucket lock per run, median');
+print('vs js-map = this row / js-map ops/s; cpu = CPU time / wall time per worker thread, median (below 100%: off-CPU,');
+print('descheduled or asleep in a lock wait or waiting for a reply); lock waits = sharemap bucket-lock sleeps per run, median');
 for (const line of textTable(
   [
-    { title: 'workload', align: 'left' },
+    { title: 'task', align: 'left' },
     { title: 'impl', align: 'left' },
     { title: 'M ops/s', align: 'right' },
     { title: '(min-max)', align: 'left' },
@@ -87,14 +95,50 @@ for (const line of textTable(
     r.impl,
     formatOps(r.opsPerSecond.median),
     `(${formatOps(r.opsPerSecond.min)}-${formatOps(r.opsPerSecond.max)})`,
-    r.scaling === undefined ? '' : formatRatio(r.scaling),
-    r.vsJsMap === undefined ? '' : formatRatio(r.vsJsMap),
+    r.scaling === undefined || !Number.isFinite(r.scaling) ? '' : formatRatio(r.scaling),
+    r.vsJsMap === undefined || !Number.isFinite(r.vsJsMap) ? '' : formatRatio(r.vsJsMap),
     percent(r.cpuShareMedian),
     r.lockWaitsMedian === null ? '' : String(r.lockWaitsMedian),
   ]),
 )) print(line);
+for (const note of throughputNotes) print(note);
+const problems = throughputRows.filter((r) => r.problems.length > 0);
+for (const r of problems) print(`PROBLEM ${r.name} ${r.impl}: ${r.problems.join('; ')}`);
+if (problems.length === 0 && throughputRows.some((r) => r.op === 'counter')) {
+  print('consistency: every counter run added exactly its operations (checked for sharemap and global-lock)');
+}
 print();
 
+const memoryRows = await runMemory(progress);
+print(`Memory after churn (target 7): ${config.memory.operations} churn operations on one thread, map of ${config.memory.len}`);
+print('reserved = shared memory size, used = bytes handed out by the allocator; ratio = after churn / after filling');
+const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+for (const line of textTable(
+  [
+    { title: 'task', align: 'left' },
+    { title: 'size filled/churned', align: 'right' },
+    { title: 'reserved filled', align: 'right' },
+    { title: 'churned', align: 'right' },
+    { title: 'ratio', align: 'right' },
+    { title: 'used filled', align: 'right' },
+    { title: 'churned', align: 'right' },
+    { title: 'ratio', align: 'right' },
+  ],
+  memoryRows.map((m) => [
+    m.name,
+    `${m.filled.size}/${m.churned.size}`,
+    kib(m.filled.memoryReserved),
+    kib(m.churned.memoryReserved),
+    formatRatio(m.reservedRatio),
+    kib(m.filled.memoryUsed),
+    kib(m.churned.memoryUsed),
+    formatRatio(m.usedRatio),
+  ]),
+)) print(line);
+print();
+
+const chartTitle = `sharemap cross-thread throughput (median of ${T.repetitions} runs), ${env.machine.cores} cores, ` +
+  `Node ${env.runtime.node}, ${env.date.slice(0, 10)}`;
 const elapsedSeconds = (performance.now() - started) / 1000;
 const resultsUrl = new URL('./results/', import.meta.url);
 mkdirSync(resultsUrl, { recursive: true });
@@ -105,6 +149,9 @@ writeFileSync(file, JSON.stringify({
   elapsedSeconds,
   latency: latencyRows,
   throughput: throughputRows,
+  throughputNotes,
+  memory: memoryRows,
   sink: sinkValue(),
 }, null, 2) + '\n');
-print(`done in ${elapsedSeconds.toFixed(0)} s; results written to bench/results/latest.json`);
+writeFileSync(new URL('throughput.svg', resultsUrl), throughputSvg(throughputRows, chartTitle));
+print(`done in ${elapsedSeconds.toFixed(0)} s; results written to bench/results/latest.json and bench/results/throughput.svg`);

@@ -1,123 +1,204 @@
-// Part 2: cross-thread throughput. Our map is created and filled on the main thread, then
-// runWorkers starts 1, 2 (… 4 with BENCH_FULL) real Worker threads on it running
-// bench/tasks/throughput.mjs, whose header lists what each worker does and which parts are
-// timed. Beside it:
-//   - js-map: the baseline, a JS Map on one worker thread (its own Map: a Map cannot be shared),
-//     through the same task and timing code;
-//   - control: the same threads touching no map, which measures how much parallelism the
-//     machine gave at that moment (it is shared with other processes).
+// Part 2: cross-thread throughput. For each workload (bench/workloads.js) the main thread builds
+// the shared structures once (our map, the global-lock table, the lmdb directory), fills them
+// with the same entries, and runs every implementation at every thread count on them:
+//   - sharemap: our map, attached by 1, 2 (… 4 with BENCH_FULL) workers through runWorkers;
+//   - js-map: a JS Map on one worker thread (its own Map: a Map cannot be shared);
+//   - global-lock: bench/baselines/global-lock-table.js, number keys only;
+//   - postmessage, postmessage-batch: a Map in an owner worker, reached by N client workers
+//     (bench/baselines/postmessage.js);
+//   - lmdb: if the package is installed (bench/baselines/lmdb.js);
+// and a control first, the same threads touching no map, which measures how much parallelism
+// the machine gave (it is shared with other processes). The runWorkers-based implementations run
+// bench/tasks/throughput.mjs, whose header lists what each worker does and which parts are timed.
 //
-// Each repetition runs every configuration once, in the same order, so a slow spell caused by
-// another process lands on all of them rather than on one; each configuration gets
-// `repetitions` runs and we report their median and min-max.
+// Each repetition runs every configuration of the workload once, in the same order, so a slow
+// spell from another process lands on all implementations rather than on one. Workloads run one
+// after another so only one workload's structures (up to a million entries each) are alive.
+//
+// Consistency: after every counter run the sum of all counters must have grown by exactly the
+// operations the workers did (warm-up included); a mismatch is recorded in the row's `problems`
+// and printed, since it means lost updates.
 
 import { ConcurrentMap, runWorkers } from 'sharemap';
-import { throughput as params, SEED } from './config.js';
+import { throughput as params, SEED, FILTER } from './config.js';
 import { median } from './report.js';
+import { populate, workloadName } from './workloads.js';
+import { newGate } from './gate.js';
+import { createGlobalLockBuffer, GlobalLockTable } from './baselines/global-lock-table.js';
+import { runPostMessage } from './baselines/postmessage.js';
+import { createLmdb, loadLmdb, LMDB_SKIPPED } from './baselines/lmdb.js';
 
 const TASK = new URL('./tasks/throughput.mjs', import.meta.url);
 
-/** The control's workload: no map; len only sizes the key array it sums. */
-const CONTROL = { op: 'control', len: 1000 };
+/** The control's workload: no map; its sequence only gives it a key array to sum. */
+const CONTROL = { op: 'control', key: 'number', dist: 'uniform', len: 1000 };
 
-export const configName = ({ op, len }, threads) =>
-  op === CONTROL.op ? `control/threads=${threads}` : `${op}/key=number/len=${len}/threads=${threads}`;
+/** CHURN_LAG pairs per thread plus keys left from earlier runs: room beyond len. */
+const churnRoom = (len) => len;
 
-async function sharedMap({ op, len }) {
-  const map = await ConcurrentMap.create({ key: 'number', value: 'number', initialCapacity: len });
-  for (let i = 0; i < len; i++) map.set(i, op === 'read' ? i : 0);
-  return map;
-}
+export const configName = (workload, threads) =>
+  workload === CONTROL ? `control/threads=${threads}` : `${workloadName(workload)}/threads=${threads}`;
 
-function configurations() {
-  const configs = params.threads.map((threads) => ({ workload: CONTROL, impl: 'none', threads }));
-  for (const workload of params.workloads) {
-    configs.push({ workload, impl: 'js-map', threads: 1 });
-    for (const threads of params.threads) configs.push({ workload, impl: 'sharemap', threads });
+/** The implementations that run `workload`, each with its thread counts. */
+function configurations(workload, lmdbAvailable) {
+  const configs = [];
+  for (const impl of ['sharemap', ...params.baselines]) {
+    if (impl === 'global-lock' && workload.key !== 'number') continue;
+    if (impl === 'lmdb' && !lmdbAvailable) continue;
+    const threads = impl === 'js-map' ? [1] : params.threads;
+    for (const t of threads) configs.push({ workload, impl, threads: t });
   }
   return configs;
 }
 
+/** The structures every run of `workload` shares, filled with the workload's entries. */
+async function prepare(workload, lmdbAvailable) {
+  const { key, len } = workload;
+  const map = await ConcurrentMap.create({ key, value: 'number', initialCapacity: len });
+  populate((k, v) => map.set(k, v), workload);
+  let table;
+  if (key === 'number') {
+    table = new GlobalLockTable(createGlobalLockBuffer(len + churnRoom(len)));
+    populate((k, v) => table.set(k, v), workload);
+  }
+  const lmdb = lmdbAvailable ? await createLmdb(workload) : undefined;
+  return { map, table, lmdb };
+}
+
+/** Sum of the counters, for the counter check; null where it cannot be read. */
+function counterSum(impl, shared) {
+  if (impl === 'sharemap') {
+    let sum = 0;
+    shared.map.forEach((v) => (sum += v));
+    return sum;
+  }
+  if (impl === 'global-lock') return shared.table.sumValues();
+  return null;
+}
+
 /**
- * One runWorkers call. Total ops/s is the sum of each worker's ops over its own timed window
- * (the windows start together at the task's gate and last durationMs each). cpuShare is the mean
- * over workers of CPU time / window (null off Linux).
+ * One run. Total ops/s is the sum of each worker's ops over its own timed window (the windows
+ * start together at the gate and last durationMs each). cpuShare is the mean over workers of CPU
+ * time / window (null off Linux).
  */
-async function runOnce(config, map) {
+async function runOnce(config, shared) {
   const { workload, impl, threads } = config;
-  const lockWaitsBefore = map?.stats().lockWaits;
-  const results = await runWorkers({
-    task: TASK,
-    threads,
-    map: impl === 'sharemap' ? map : undefined,
-    timeoutMs: params.runTimeoutMs,
-    args: {
-      workload: workload.op,
-      len: workload.len,
-      impl,
-      seed: SEED,
-      sequenceLength: params.sequenceLength,
-      chunkOps: params.chunkOps,
-      warmupMs: params.warmupMs,
-      durationMs: params.durationMs,
-      gate: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)),
-    },
-  });
+  const postMessage = impl === 'postmessage' || impl === 'postmessage-batch';
+  const args = {
+    workload,
+    impl,
+    seed: SEED,
+    sequenceLength: params.sequenceLength,
+    chunkOps: postMessage ? params.postMessageChunkOps : params.chunkOps,
+    warmupMs: params.warmupMs,
+    durationMs: params.durationMs,
+    gate: newGate(),
+    buffer: impl === 'global-lock' ? shared.table.buffer : undefined,
+    lmdbPath: impl === 'lmdb' ? shared.lmdb.path : undefined,
+  };
+  const statsBefore = impl === 'sharemap' ? shared.map.stats() : undefined;
+  const sumBefore = workload.op === 'counter' ? counterSum(impl, shared) : null;
+  const results = postMessage
+    ? await runPostMessage({ impl, threads, timeoutMs: params.runTimeoutMs, args })
+    : await runWorkers({
+      task: TASK,
+      threads,
+      map: impl === 'sharemap' ? shared.map : undefined,
+      timeoutMs: params.runTimeoutMs,
+      args,
+    });
   const perThread = results.map(({ ops, elapsedNs }) => (ops / elapsedNs) * 1e9);
   const cpuShares = results.map(({ cpuMs, elapsedNs }) => (cpuMs === null ? null : cpuMs / (elapsedNs / 1e6)));
+  const problems = [];
+  if (sumBefore !== null) {
+    const expected = results.reduce((a, r) => a + r.ops + r.warmupOps, 0);
+    const grown = counterSum(impl, shared) - sumBefore;
+    if (grown !== expected) problems.push(`counters grew by ${grown}, expected ${expected} (lost or extra updates)`);
+  }
+  const statsAfter = statsBefore && shared.map.stats();
   return {
     opsPerSecond: perThread.reduce((a, b) => a + b, 0),
     perThread,
     cpuShare: cpuShares.includes(null) ? null : cpuShares.reduce((a, b) => a + b, 0) / threads,
     // Includes the warm-up, which also runs on every thread.
-    lockWaits: map === undefined ? null : map.stats().lockWaits - lockWaitsBefore,
+    lockWaits: statsBefore ? statsAfter.lockWaits - statsBefore.lockWaits : null,
+    sizeAfter: statsAfter ? statsAfter.size : null,
+    problems,
   };
 }
 
-export async function runThroughput(progress) {
-  const maps = new Map();
-  for (const workload of params.workloads) {
-    progress(`throughput: filling the shared map for ${workload.op}/len=${workload.len}`);
-    maps.set(workload, await sharedMap(workload));
-  }
-  const configs = configurations();
+function summarize(config, runs) {
+  const totals = runs.map((r) => r.opsPerSecond);
+  const shares = runs.map((r) => r.cpuShare);
+  return {
+    name: configName(config.workload, config.threads),
+    workload: config.workload === CONTROL ? 'control' : workloadName(config.workload),
+    ...config.workload,
+    impl: config.impl,
+    threads: config.threads,
+    opsPerSecond: { median: median(totals), min: Math.min(...totals), max: Math.max(...totals) },
+    cpuShareMedian: shares.includes(null) ? null : median(shares),
+    lockWaitsMedian: config.impl === 'sharemap' ? median(runs.map((r) => r.lockWaits)) : null,
+    problems: [...new Set(runs.flatMap((r) => r.problems))],
+    runs,
+  };
+}
+
+async function runConfigs(configs, shared, progress) {
   const runs = configs.map(() => []);
   for (let rep = 0; rep < params.repetitions; rep++) {
     for (const [i, config] of configs.entries()) {
-      const run = await runOnce(config, config.impl === 'sharemap' ? maps.get(config.workload) : undefined);
+      let run;
+      try {
+        run = await runOnce(config, shared);
+      } catch (error) {
+        // Keep going: one failing implementation must not hide the others' numbers.
+        run = { opsPerSecond: NaN, perThread: [], cpuShare: null, lockWaits: null, sizeAfter: null,
+          problems: [`run failed: ${String(error?.message ?? error).split('\n')[0]}`] };
+      }
       runs[i].push(run);
       progress(`throughput rep ${rep + 1}/${params.repetitions} ` +
-        `${configName(config.workload, config.threads).padEnd(38)} ${config.impl.padEnd(8)} ` +
+        `${configName(config.workload, config.threads).padEnd(48)} ${config.impl.padEnd(17)} ` +
         `${(run.opsPerSecond / 1e6).toFixed(2).padStart(7)} M ops/s` +
         (run.cpuShare === null ? '' : `, cpu ${(run.cpuShare * 100).toFixed(0)}%`) +
-        (run.lockWaits === null ? '' : `, ${run.lockWaits} lock waits`));
+        (run.lockWaits === null ? '' : `, ${run.lockWaits} lock waits`) +
+        (run.problems.length ? `, PROBLEM: ${run.problems.join('; ')}` : ''));
     }
   }
-  for (const map of maps.values()) map.close();
+  return configs.map((config, i) => summarize(config, runs[i]));
+}
 
-  const rows = configs.map((config, i) => {
-    const totals = runs[i].map((r) => r.opsPerSecond);
-    const shares = runs[i].map((r) => r.cpuShare);
-    return {
-      name: configName(config.workload, config.threads),
-      workload: config.workload.op,
-      len: config.workload.len,
-      impl: config.impl,
-      threads: config.threads,
-      opsPerSecond: { median: median(totals), min: Math.min(...totals), max: Math.max(...totals) },
-      cpuShareMedian: shares.includes(null) ? null : median(shares),
-      lockWaitsMedian: config.impl === 'sharemap' ? median(runs[i].map((r) => r.lockWaits)) : null,
-      runs: runs[i],
-    };
-  });
-  // scaling: median ops/s at N threads / median ops/s at 1 thread, same workload and impl.
-  // vsJsMap: our median ops/s / the one-thread JS Map's, same workload.
-  for (const row of rows) {
-    const one = rows.find((r) => r.impl === row.impl && r.workload === row.workload && r.len === row.len && r.threads === 1);
-    if (row.impl !== 'js-map') row.scaling = row.opsPerSecond.median / one.opsPerSecond.median;
-    if (row.impl !== 'sharemap') continue;
-    const map = rows.find((r) => r.impl === 'js-map' && r.workload === row.workload && r.len === row.len);
-    row.vsJsMap = row.opsPerSecond.median / map.opsPerSecond.median;
+/** Runs part 2; returns { rows, notes } (notes: lines for the report, e.g. lmdb skipped). */
+export async function runThroughput(progress) {
+  const notes = [];
+  const lmdbAvailable = params.baselines.includes('lmdb') && (await loadLmdb()) !== null;
+  if (!lmdbAvailable) {
+    notes.push(LMDB_SKIPPED);
+    progress(LMDB_SKIPPED);
   }
-  return rows;
+  const workloads = params.workloads.filter((w) => workloadName(w).includes(FILTER));
+  const rows = await runConfigs(params.threads.map((threads) => ({ workload: CONTROL, impl: 'none', threads })), {}, progress);
+  for (const workload of workloads) {
+    progress(`throughput: filling the shared structures for ${workloadName(workload)}`);
+    const shared = await prepare(workload, lmdbAvailable);
+    try {
+      rows.push(...(await runConfigs(configurations(workload, lmdbAvailable), shared, progress)));
+      const stats = shared.map.stats();
+      notes.push(`${workloadName(workload)}: sharemap size ${stats.size} after all runs ` +
+        `(${workload.len} at start), memory used ${(stats.memoryUsed / 2 ** 20).toFixed(1)} MiB of ` +
+        `${(stats.memoryReserved / 2 ** 20).toFixed(1)} MiB reserved`);
+    } finally {
+      shared.map.close();
+      shared.lmdb?.remove();
+    }
+  }
+  // scaling: median ops/s at N threads / at 1 thread, same workload and impl.
+  // vsJsMap: this row's median ops/s / the one-thread JS Map's, same workload.
+  for (const row of rows) {
+    const one = rows.find((r) => r.impl === row.impl && r.workload === row.workload && r.threads === 1);
+    if (row.impl !== 'js-map' && one) row.scaling = row.opsPerSecond.median / one.opsPerSecond.median;
+    const map = rows.find((r) => r.impl === 'js-map' && r.workload === row.workload);
+    if (map && row.impl !== 'js-map') row.vsJsMap = row.opsPerSecond.median / map.opsPerSecond.median;
+  }
+  return { rows, notes };
 }
