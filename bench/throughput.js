@@ -26,7 +26,7 @@ import { populate, workloadName } from './workloads.js';
 import { newGate } from './gate.js';
 import { createGlobalLockBuffer, GlobalLockTable } from './baselines/global-lock-table.js';
 import { runPostMessage } from './baselines/postmessage.js';
-import { createLmdb, loadLmdb, LMDB_SKIPPED } from './baselines/lmdb.js';
+import { createLmdb, loadLmdb, lmdbSkipped } from './baselines/lmdb.js';
 
 const TASK = new URL('./tasks/throughput.mjs', import.meta.url);
 
@@ -171,10 +171,10 @@ async function runConfigs(configs, shared, progress) {
 /** Runs part 2; returns { rows, notes } (notes: lines for the report, e.g. lmdb skipped). */
 export async function runThroughput(progress) {
   const notes = [];
-  const lmdbAvailable = params.baselines.includes('lmdb') && (await loadLmdb()) !== null;
-  if (!lmdbAvailable) {
-    notes.push(LMDB_SKIPPED);
-    progress(LMDB_SKIPPED);
+  const lmdbAvailable = params.baselines.includes('lmdb') && (await loadLmdb(progress)) !== null;
+  if (!lmdbAvailable && lmdbSkipped) {
+    notes.push(lmdbSkipped);
+    progress(lmdbSkipped);
   }
   const workloads = params.workloads.filter((w) => workloadName(w).includes(FILTER));
   const rows = await runConfigs(params.threads.map((threads) => ({ workload: CONTROL, impl: 'none', threads })), {}, progress);
