@@ -57,10 +57,10 @@ export function readChain(head: usize, top: u8, probe: u64, keyKind: u32, gen: u
     while (match != 0) {
       const slot = firstSlot(match);
       const key = slotKey(bucket, slot);
-      const value = slotValue(bucket, slot);
       // A blob key is compared through its pointer: first make sure the word was not torn.
       if (keyKind == KEY_BLOB && version(head) != v1) return READ_RETRY;
       if (keyEquals(key, probe, keyKind)) {
+        const value = slotValue(bucket, slot);
         if (version(head) != v1 || tablesGen() != gen) return READ_RETRY; // R6
         readValue = value;
         readVersion = v1;

@@ -2,7 +2,20 @@
 // BENCH_FULL=1, the full one. Every other bench file reads its numbers from here, and run.js
 // prints them in the header and writes them to results/latest.json.
 
+import { availableParallelism } from 'node:os';
+
 export const FULL = process.env.BENCH_FULL === '1';
+
+/**
+ * Thread counts of the full matrix: 1, 2, 4, then doubling up to the core count, and the core
+ * count itself (so a 6-core machine runs 1, 2, 4, 6 and a 16-core one 1, 2, 4, 8, 16).
+ */
+function fullThreadCounts(cores = availableParallelism()) {
+  const counts = [1, 2, 4];
+  for (let n = 8; n <= cores; n *= 2) counts.push(n);
+  if (cores > 4 && !counts.includes(cores)) counts.push(cores);
+  return counts;
+}
 
 /** Seed of every key sequence, so runs (and ours vs Map) see the same keys in the same order. */
 export const SEED = 0x5eed;
@@ -53,7 +66,7 @@ export const FILTER = process.env.BENCH_FILTER ?? '';
 
 /** Part 2, cross-thread throughput (bench/throughput.js, bench/tasks/throughput.mjs). */
 export const throughput = {
-  threads: FULL ? [1, 2, 4] : [1, 2],
+  threads: FULL ? fullThreadCounts() : [1, 2],
   repetitions: FULL ? 5 : 3,
   /** Timed window per worker, after its warm-up and the shared start gate, in ms. */
   durationMs: FULL ? 1000 : 500,
