@@ -1,6 +1,7 @@
 // `npm run bench`: prints the header (runtime, machine, date, parameters), runs part 1
 // (single-thread latency, bench/latency.js), part 2 (cross-thread throughput against the
-// baselines, bench/throughput.js) and part 3 (memory after churn, bench/memory.js), prints their
+// baselines, bench/throughput.js), part 3 (memory after churn, bench/memory.js) and part 4 (the
+// cost of a call into Wasm, bench/call-cost.js), prints their
 // tables and writes everything to bench/results/latest.json and the chart (bench/chart.js) to
 // bench/results/throughput.svg.
 // Progress lines go to stderr, so stdout holds only the header and the tables.
@@ -12,6 +13,7 @@ import * as config from './config.js';
 import { runLatency, sinkValue } from './latency.js';
 import { runThroughput } from './throughput.js';
 import { runMemory } from './memory.js';
+import { runCallCost } from './call-cost.js';
 import { throughputSvg } from './chart.js';
 import { formatNs, formatOps, formatRatio, textTable } from './report.js';
 
@@ -137,6 +139,22 @@ for (const line of textTable(
 )) print(line);
 print();
 
+const callRows = await runCallCost(progress);
+print('Call cost (part 4): ns per call from one JS loop, median (min-max) of 9 passes of 2^20 calls');
+print('call/* = a one-load Wasm export (bench/call-cost.js), so the difference between its two rows is what V8 charges');
+print('extra for every call into a module that imports a shared memory, as sharemap\'s core does');
+for (const line of textTable(
+  [
+    { title: 'case', align: 'left' },
+    { title: 'ns/call', align: 'right' },
+    { title: '(min-max)', align: 'left' },
+  ],
+  callRows.map((r) => [r.name, formatNs(r.median), `(${formatNs(r.min)}-${formatNs(r.max)})`]),
+)) print(line);
+const [nonShared, shared] = callRows;
+print(`shared-memory surcharge: ${formatNs(shared.median - nonShared.median)} ns per call`);
+print();
+
 const chartTitle = `sharemap cross-thread throughput (median of ${T.repetitions} runs), ${env.machine.cores} cores, ` +
   `Node ${env.runtime.node}, ${env.date.slice(0, 10)}`;
 const elapsedSeconds = (performance.now() - started) / 1000;
@@ -151,6 +169,7 @@ writeFileSync(file, JSON.stringify({
   throughput: throughputRows,
   throughputNotes,
   memory: memoryRows,
+  callCost: callRows,
   sink: sinkValue(),
 }, null, 2) + '\n');
 writeFileSync(new URL('throughput.svg', resultsUrl), throughputSvg(throughputRows, chartTitle));
