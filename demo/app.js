@@ -9,8 +9,10 @@
 // holds the figures once done.
 
 import { WORKLOAD_OPS } from '/bench/workloads.js';
-import { runBenchmark, chunkCounts, formatRate, label } from './runner.js';
+import { runBenchmark, opsDone } from './runner.js';
 import { drawChart } from './chart.js';
+import { formatCount, formatRate, implName, phaseName } from './format.js';
+import { JS_MAP } from './protocol.js';
 
 const BUNDLE_URL = '/dist/browser/sharemap.js';
 
@@ -33,14 +35,14 @@ const CONTROLS = {
   mix: { choices: WORKLOAD_OPS.map((op) => [op, op]), initial: 'read' },
   keys: { choices: [['number', 'number'], ['string', "string ('key:' + i)"]], initial: 'number' },
   dist: { choices: [['uniform', 'uniform'], ['zipf', 'zipfian (θ 0.99)']], initial: 'uniform' },
-  size: { choices: SIZES.map((n) => [String(n), n.toLocaleString('en-US')]), initial: '1000' },
+  size: { choices: SIZES.map((n) => [String(n), formatCount(n)]), initial: '1000' },
   seconds: { choices: SECONDS.map((s) => [String(s), `${s} s`]), initial: '1' },
   presize: { choices: [['0', 'empty, grows while filling'], ['1', 'presized (initialCapacity)']], initial: '0' },
 };
 
 const $ = (selector) => document.querySelector(selector);
 const ui = {
-  form: $('#controls'), run: $('#run'), stop: $('#stop'), mixDescription: $('#mix-description'),
+  form: $('#controls'), run: $('#run'), stop: $('#stop'), hint: $('#hint'),
   error: $('#error'), isolation: $('#isolation'), phaseLabel: $('#phase-label'), bars: $('#threads-live'), liveTotal: $('#live-total'),
   stats: $('#stats'), statsAge: $('#stats-age'), evacuationText: $('#evacuation-text'), evacuationBar: $('#evacuation-bar'),
   chart: $('#chart'), results: $('#results tbody'), log: $('#log'), environment: $('#environment'),
@@ -55,14 +57,15 @@ async function init() {
   for (const [name, { choices }] of Object.entries(CONTROLS)) {
     ui.form.elements[name].append(...choices.map(([value, text]) => new Option(text, value)));
   }
-  ui.form.elements.mix.addEventListener('change', showMixDescription);
+  ui.form.elements.mix.addEventListener('change', showHint);
+  ui.form.elements.threads.addEventListener('change', showHint);
   ui.form.addEventListener('submit', (event) => {
     event.preventDefault();
     void start();
   });
   ui.stop.addEventListener('click', () => stopRun?.());
   ui.environment.textContent = `${navigator.hardwareConcurrency ?? '?'} logical cores reported · ${navigator.userAgent}`;
-  drawChart(ui.chart, { threadCounts: [1, 2], points: [] }, formatRate);
+  drawChart(ui.chart, { threadCounts: [1, 2], points: [] });
 
   let params;
   try {
@@ -71,7 +74,7 @@ async function init() {
     return fail(error);
   }
   for (const [name, value] of Object.entries(params.controls)) ui.form.elements[name].value = value;
-  showMixDescription();
+  showHint();
 
   if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer !== 'function') {
     ui.isolation.hidden = false;
@@ -217,16 +220,16 @@ function showFill(entries, len) {
   ui.phaseLabel.textContent = '· filling the map from the main thread';
   ui.bars.innerHTML = '<div class="bar-row fill"><span class="bar-name">entries</span><span class="bar"><span class="bar-fill"></span></span><span class="bar-value"></span></div>';
   ui.bars.querySelector('.bar-fill').style.width = `${(entries / len) * 100}%`;
-  ui.bars.querySelector('.bar-value').textContent = `${entries.toLocaleString('en-US')} of ${len.toLocaleString('en-US')}`;
+  ui.bars.querySelector('.bar-value').textContent = `${formatCount(entries)} of ${formatCount(len)}`;
 }
 
 function addResult(view, result) {
-  if (result.impl === 'js-map') view.mapOpsPerSec = result.opsPerSec;
+  if (result.impl === JS_MAP) view.mapOpsPerSec = result.opsPerSec;
   else view.points.push({ threads: result.threads, opsPerSec: result.opsPerSec });
   showBars(view, result.perThread);
   const row = ui.results.insertRow();
-  const vsMap = result.impl === 'js-map' ? '1.00x' : `${(result.opsPerSec / view.mapOpsPerSec).toFixed(2)}x`;
-  for (const text of [label(result.impl), result.threads, formatRate(result.opsPerSec),
+  const vsMap = result.impl === JS_MAP ? '1.00x' : `${(result.opsPerSec / view.mapOpsPerSec).toFixed(2)}x`;
+  for (const text of [implName(result.impl), result.threads, formatRate(result.opsPerSec),
     result.perThread.map(formatRate).join(' · '), vsMap]) {
     row.insertCell().textContent = text;
   }
@@ -240,19 +243,19 @@ function render(view, { force = false } = {}) {
   let live;
   if (phase?.openedAt !== undefined) {
     // Rates over the last half second of samples: steadier than frame-to-frame, still live.
-    view.samples.push({ at: now, counts: chunkCounts(phase) });
+    view.samples.push({ at: now, counts: opsDone(phase) });
     while (view.samples.length > 2 && now - view.samples[1].at > 500) view.samples.shift();
     const first = view.samples[0];
     const last = view.samples[view.samples.length - 1];
     if (last.at - first.at > 50) {
       const rates = last.counts.map((count, i) => ((count - first.counts[i]) / (last.at - first.at)) * 1e3);
       showBars(view, rates);
-      if (phase.impl !== 'js-map') live = { threads: phase.threads, opsPerSec: rates.reduce((a, b) => a + b, 0) };
+      if (phase.impl !== JS_MAP) live = { threads: phase.threads, opsPerSec: rates.reduce((a, b) => a + b, 0) };
     }
-    ui.phaseLabel.textContent = `· ${label(phase.impl)}, ${phase.threads} thread${phase.threads > 1 ? 's' : ''}, ` +
+    ui.phaseLabel.textContent = `· ${phaseName(phase.impl, phase.threads)}, ` +
       `${Math.min((now - phase.openedAt) / 1000, 999).toFixed(1)} s`;
   } else if (phase) {
-    ui.phaseLabel.textContent = `· ${label(phase.impl)}, ${phase.threads} thread${phase.threads > 1 ? 's' : ''}: starting workers, warming up`;
+    ui.phaseLabel.textContent = `· ${phaseName(phase.impl, phase.threads)}: starting workers, warming up`;
   } else if (force) {
     ui.phaseLabel.textContent = '';
   }
@@ -265,7 +268,7 @@ function render(view, { force = false } = {}) {
   }
   if (force || now - view.chartAt > 200) {
     view.chartAt = now;
-    drawChart(ui.chart, { threadCounts: view.threadCounts, points: view.points, live, mapOpsPerSec: view.mapOpsPerSec }, formatRate);
+    drawChart(ui.chart, { threadCounts: view.threadCounts, points: view.points, live, mapOpsPerSec: view.mapOpsPerSec });
   }
 }
 
@@ -277,20 +280,20 @@ function showBars(view, rates) {
     row.querySelector('.bar-value').textContent = `${formatRate(rates[i])} ops/s`;
   });
   const total = rates.reduce((a, b) => a + b, 0);
-  const vsMap = view.phase?.impl !== 'js-map' && view.mapOpsPerSec ? `, ${(total / view.mapOpsPerSec).toFixed(2)}x JS Map` : '';
+  const vsMap = view.phase?.impl !== JS_MAP && view.mapOpsPerSec ? `, ${(total / view.mapOpsPerSec).toFixed(2)}x JS Map` : '';
   ui.liveTotal.textContent = `total ${formatRate(total)} ops/s${vsMap}`;
 }
 
 function showStats(stats) {
   const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   const rows = [
-    ['entries (size)', stats.size.toLocaleString('en-US')],
+    ['entries (size)', formatCount(stats.size)],
     ['B', `${stats.B}`],
-    ['buckets', `${stats.buckets.toLocaleString('en-US')} + ${stats.overflowBuckets.toLocaleString('en-US')} overflow`],
+    ['buckets', `${formatCount(stats.buckets)} + ${formatCount(stats.overflowBuckets)} overflow`],
     ['load', `${(stats.size / stats.buckets).toFixed(2)} per bucket`],
-    ['growing', stats.growing ? `yes, from ${stats.oldBuckets.toLocaleString('en-US')} buckets` : 'no'],
+    ['growing', stats.growing ? `yes, from ${formatCount(stats.oldBuckets)} buckets` : 'no'],
     ['memory', `${mib(stats.memoryUsed)} used of ${mib(stats.memoryReserved)}`],
-    ['lock spins · waits', `${stats.lockSpins.toLocaleString('en-US')} · ${stats.lockWaits.toLocaleString('en-US')}`],
+    ['lock spins · waits', `${formatCount(stats.lockSpins)} · ${formatCount(stats.lockWaits)}`],
     ['threads attached', `${stats.threads}`],
   ];
   ui.stats.replaceChildren(...rows.flatMap(([term, value]) => {
@@ -303,7 +306,7 @@ function showStats(stats) {
   const share = stats.growing ? stats.evacuatedBuckets / stats.oldBuckets : 0;
   ui.evacuationBar.style.width = `${share * 100}%`;
   ui.evacuationText.textContent = stats.growing
-    ? `${stats.evacuatedBuckets.toLocaleString('en-US')} of ${stats.oldBuckets.toLocaleString('en-US')} old buckets moved`
+    ? `${formatCount(stats.evacuatedBuckets)} of ${formatCount(stats.oldBuckets)} old buckets moved`
     : 'not growing';
 }
 
@@ -333,8 +336,14 @@ function setControlsEnabled(enabled) {
   ui.stop.disabled = enabled;
 }
 
-function showMixDescription() {
-  ui.mixDescription.textContent = MIX_DESCRIPTIONS[ui.form.elements.mix.value] ?? '';
+/** What the chosen mix does, and a warning when the threads outnumber the cores. */
+function showHint() {
+  const cores = navigator.hardwareConcurrency;
+  const threads = Number(ui.form.elements.threads.value);
+  const crowded = cores && threads > cores
+    ? ` ${threads} threads on ${cores} logical cores: from ${cores + 1} threads on, workers take turns on a core, so expect no further gain.`
+    : '';
+  ui.hint.textContent = `${MIX_DESCRIPTIONS[ui.form.elements.mix.value] ?? ''}${crowded}`;
 }
 
 function range(from, to) {

@@ -5,6 +5,8 @@
 // whole on every update: a few dozen elements, so there is nothing to gain from diffing. The
 // legend is HTML beside it (index.html), which wraps on narrow screens where SVG text would not.
 
+import { formatRate } from './format.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const WIDTH = 960;
 const HEIGHT = 320;
@@ -16,10 +18,9 @@ const X_INSET = 40;
 
 /**
  * Redraws `svg`. `data`: { threadCounts (x ticks, ascending), points: [{ threads, opsPerSec }]
- * measured so far, live?: { threads, opsPerSec }, mapOpsPerSec?: number }. `format` turns ops/s
- * into a label ("12.3 M").
+ * measured so far, live?: { threads, opsPerSec }, mapOpsPerSec?: number }.
  */
-export function drawChart(svg, { threadCounts, points, live, mapOpsPerSec }, format) {
+export function drawChart(svg, { threadCounts, points, live, mapOpsPerSec }) {
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
   svg.replaceChildren();
   const values = [...points.map((p) => p.opsPerSec), live?.opsPerSec ?? 0, mapOpsPerSec ?? 0];
@@ -45,7 +46,7 @@ export function drawChart(svg, { threadCounts, points, live, mapOpsPerSec }, for
 
   for (const tick of yTicks) {
     add(svg, 'line', { class: 'grid', x1: MARGIN.left, x2: MARGIN.left + PLOT_W, y1: y(tick), y2: y(tick) });
-    add(svg, 'text', { class: 'tick', x: MARGIN.left - 8, y: y(tick) + 4, 'text-anchor': 'end' }, format(tick));
+    add(svg, 'text', { class: 'tick', x: MARGIN.left - 8, y: y(tick) + 4, 'text-anchor': 'end' }, formatRate(tick));
   }
   for (const threads of threadCounts) {
     add(svg, 'line', { class: 'axis', x1: x(threads), x2: x(threads), y1: MARGIN.top + PLOT_H, y2: MARGIN.top + PLOT_H + 5 });
@@ -74,7 +75,7 @@ export function drawChart(svg, { threadCounts, points, live, mapOpsPerSec }, for
   if (line) add(svg, 'polyline', { class: live ? 'ours ours-live' : 'ours', points: line });
   for (const p of points) {
     add(svg, 'circle', { class: 'ours-point', cx: x(p.threads), cy: y(p.opsPerSec), r: 5 });
-    add(svg, 'text', { class: 'value', x: x(p.threads), y: y(p.opsPerSec) - 10, 'text-anchor': 'middle' }, format(p.opsPerSec));
+    add(svg, 'text', { class: 'value', x: x(p.threads), y: y(p.opsPerSec) - 10, 'text-anchor': 'middle' }, formatRate(p.opsPerSec));
   }
   if (live) add(svg, 'circle', { class: 'live-point', cx: x(live.threads), cy: y(live.opsPerSec), r: 6 });
 }

@@ -11,6 +11,7 @@ import {
   CHUNKS_INDEX, CHUNK_OPS, CONTROL_WORDS, ERROR, JS_MAP, READY, RESULT, SHAREMAP,
   STATE_CLOSED, STATE_INDEX, STATE_OPEN, STATE_STOP, WARMUP_MS,
 } from './protocol.js';
+import { formatCount, formatRate, implName, phaseName } from './format.js';
 
 const WORKER_URL = new URL('./bench-worker.js', import.meta.url);
 
@@ -63,7 +64,7 @@ async function fill(map, { key, len }, signal, { log, filled }) {
       i++;
     }
     const { B } = map.stats();
-    if (B !== lastB) log(`filling: grew to B = ${B} (${2 ** B} buckets) at ${i.toLocaleString('en-US')} entries`);
+    if (B !== lastB) log(`filling: grew to B = ${B} (${2 ** B} buckets) at ${formatCount(i)} entries`);
     lastB = B;
     filled(i, len);
     await nextFrame(signal);
@@ -72,7 +73,7 @@ async function fill(map, { key, len }, signal, { log, filled }) {
   // (same key, same value) until it is done, so no timed phase starts with half-moved buckets.
   let rewrites = 0;
   for (; map.stats().growing && rewrites < len; rewrites++) map.set(keyOf(key, rewrites), rewrites);
-  log(`filled ${len.toLocaleString('en-US')} entries in ${Math.round(performance.now() - started)} ms` +
+  log(`filled ${formatCount(len)} entries in ${Math.round(performance.now() - started)} ms` +
     (rewrites ? `; ${rewrites} rewrites finished the last growth` : ''));
 }
 
@@ -94,7 +95,7 @@ function runPhase({ impl, threads, workload, durationMs, handle, signal, hooks }
   Atomics.store(control, STATE_INDEX, STATE_CLOSED); // P1
   const view = { impl, threads, control, openedAt: undefined };
   hooks.phase(view);
-  hooks.log(`${label(impl)}, ${threads} thread${threads > 1 ? 's' : ''}: starting`);
+  hooks.log(`${phaseName(impl, threads)}: starting`);
 
   return new Promise((resolve, reject) => {
     const workers = [];
@@ -122,7 +123,7 @@ function runPhase({ impl, threads, workload, durationMs, handle, signal, hooks }
     };
     signal.addEventListener('abort', onAbort, { once: true });
     const deadlineMs = SETUP_ALLOWANCE_MS + WARMUP_MS + durationMs;
-    timers.push(setTimeout(() => fail(`${label(impl)} with ${threads} threads did not finish within ` +
+    timers.push(setTimeout(() => fail(`${phaseName(impl, threads)} did not finish within ` +
       `${deadlineMs / 1000} s (${ready} of ${threads} workers got ready, ${done} finished); every worker was terminated`),
     deadlineMs));
 
@@ -138,10 +139,10 @@ function runPhase({ impl, threads, workload, durationMs, handle, signal, hooks }
         if (signal.aborted) return settle(() => reject(signal.reason));
         const perThread = results.map(({ ops, elapsedMs }) => (ops / elapsedMs) * 1e3);
         const opsPerSec = perThread.reduce((a, b) => a + b, 0);
-        hooks.log(`${label(impl)}, ${threads} thread${threads > 1 ? 's' : ''}: ${formatRate(opsPerSec)} ops/s`);
+        hooks.log(`${phaseName(impl, threads)}: ${formatRate(opsPerSec)} ops/s`);
         settle(() => resolve({ impl, threads, opsPerSec, perThread }));
       } else if (message.kind === ERROR) {
-        fail(`worker ${index} (${label(impl)}) failed: ${message.message}`);
+        fail(`worker ${index} (${implName(impl)}) failed: ${message.message}`);
       }
     };
 
@@ -153,7 +154,7 @@ function runPhase({ impl, threads, workload, durationMs, handle, signal, hooks }
       worker.addEventListener('error', (event) => {
         event.preventDefault();
         // A module worker whose imports fail gets a bare Event with no message.
-        fail(`worker ${index} (${label(impl)}): ${event.message || 'its script or one of its imports failed to load ' +
+        fail(`worker ${index} (${implName(impl)}): ${event.message || 'its script or one of its imports failed to load ' +
           '(is dist/browser/sharemap.js built? run npm run build)'}`);
       });
       try {
@@ -167,15 +168,6 @@ function runPhase({ impl, threads, workload, durationMs, handle, signal, hooks }
 }
 
 /** Operations each worker of a phase has done in its timed window so far (P5 progress). */
-export function chunkCounts(view) {
+export function opsDone(view) {
   return Array.from({ length: view.threads }, (_, i) => Atomics.load(view.control, CHUNKS_INDEX + i) * CHUNK_OPS);
-}
-
-export const label = (impl) => (impl === SHAREMAP ? 'sharemap' : 'JS Map');
-
-export function formatRate(opsPerSec) {
-  if (!Number.isFinite(opsPerSec)) return '–';
-  if (opsPerSec >= 1e6) return `${(opsPerSec / 1e6).toFixed(opsPerSec >= 1e8 ? 0 : 1).replace(/\.0$/, '')} M`;
-  if (opsPerSec >= 1e3) return `${(opsPerSec / 1e3).toFixed(0)} k`;
-  return opsPerSec.toFixed(0);
 }

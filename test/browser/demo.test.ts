@@ -208,9 +208,10 @@ describe('demo/server.js', () => {
   });
 });
 
-if (chromiumSkipReason !== undefined) {
+const skipReason = chromiumSkipReason;
+if (skipReason !== undefined) {
   describe('the demo page in Chromium', () => {
-    it.skip(chromiumSkipReason, () => {});
+    it.skip(skipReason, () => {});
   });
 } else {
   describe('the demo page in Chromium', () => {
