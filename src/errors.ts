@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'TOO_MANY_THREADS'
   | 'WORKER_FAILED'
   | 'WORKER_TIMEOUT'
-  | 'NO_SHARED_MEMORY';
+  | 'NO_SHARED_MEMORY'
+  | 'MODULE_LOAD_FAILED';
 
 export class ConcurrentMapError extends Error {
   readonly code: ErrorCode;
@@ -56,8 +57,16 @@ export const messages = {
   closed: () => 'this map was closed on this thread; attach the handle again to use it',
   tooManyThreads: (limit: number) =>
     `more than ${limit} threads are attached to this map; close() maps on threads that are done`,
+  // Browsers withhold SharedArrayBuffer from pages that are not cross-origin isolated; Node
+  // always has it, so in practice this names what a web server must send.
   noSharedMemory: () =>
-    'SharedArrayBuffer is not available: shared WebAssembly memory needs it',
+    'SharedArrayBuffer is not available, and shared WebAssembly memory needs it. In a browser the ' +
+    'page must be cross-origin isolated: serve the page and its worker scripts with the headers ' +
+    '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" ' +
+    '(self.crossOriginIsolated is then true)',
+  moduleLoadFailed: (url: string, reason: string) =>
+    `could not load the sharemap core from ${url}: ${reason}. Serve sharemap.wasm next to ` +
+    'sharemap.js (as application/wasm), or compile it yourself and pass create({ module })',
 } as const;
 
 function describeValue(value: unknown): string {

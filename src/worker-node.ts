@@ -5,8 +5,8 @@
 
 import { parentPort } from 'node:worker_threads';
 import { serveWorker, type InitMessage } from './worker.js';
-// Installs the Node host before the task attaches a map (src/host.ts).
-import './node.js';
+// The Node entry: installs the Node host (src/host.ts) before the task attaches a map.
+import { ConcurrentMap } from './node.js';
 
 if (parentPort === null) {
   throw new Error('worker-node.js is a worker script: runWorkers starts it, do not run it directly');
@@ -17,5 +17,5 @@ const port = parentPort;
 // so a task whose promise can never settle lets the thread exit instead of idling until the
 // deadline; the main thread reports that exit as WORKER_FAILED.
 port.once('message', (init: InitMessage) => {
-  void serveWorker(init, (message) => port.postMessage(message));
+  void serveWorker(init, (message) => port.postMessage(message), (handle) => ConcurrentMap.attach(handle));
 });

@@ -4,11 +4,12 @@
 //
 // Roles: a worker may block (it waits at the start barrier with `Atomics.wait`); the main thread
 // never does. This module is platform-neutral and has no side effects: each platform's entry
-// script (src/worker-node.ts; a browser one later) takes the first message from its own channel
-// (`parentPort`, `self`) and hands it to `serveWorker`. Keeping the entry separate means browser
-// bundlers never see `node:worker_threads`, and the scheduler can import the constants below
-// without starting anything.
+// script (src/worker-node.ts, src/worker-browser.ts) takes the first message from its own channel
+// (`parentPort`, `self`) and hands it to `serveWorker`, with its platform's ConcurrentMap.attach.
+// Keeping the entry separate means browser bundlers never see `node:worker_threads`, and the
+// scheduler can import the constants below without starting anything.
 
+import type { MapHandle } from './options.js';
 import type { WorkerTaskContext } from './scheduler.js';
 
 // ╒═════════ Start barrier: one Int32 in a SharedArrayBuffer ═════════╕
@@ -49,10 +50,16 @@ export type WorkerMessage =
   | { kind: 'result'; value: unknown }
   | { kind: 'error'; error: SerializedError };
 
-/** The part of ConcurrentMap a worker uses; typed here so this file compiles without src/map.ts. */
+/** The part of ConcurrentMap a worker uses. */
 interface AttachedMap {
   close(): void;
 }
+
+/**
+ * ConcurrentMap.attach, handed in by the entry script: importing src/map.ts here would make the
+ * scheduler, which imports this file for its constants, load the map and its codecs too.
+ */
+export type AttachMap = (handle: MapHandle) => AttachedMap;
 
 type TaskFunction = (map: AttachedMap | undefined, ctx: WorkerTaskContext) => unknown;
 
@@ -60,12 +67,16 @@ type TaskFunction = (map: AttachedMap | undefined, ctx: WorkerTaskContext) => un
  * Runs one worker's part of a run (S2-S6) and posts every outcome through `post`, errors
  * included. Preconditions: called once per worker, with the InitMessage the scheduler sent.
  */
-export async function serveWorker(init: InitMessage, post: (message: WorkerMessage) => void): Promise<void> {
+export async function serveWorker(
+  init: InitMessage,
+  post: (message: WorkerMessage) => void,
+  attach: AttachMap,
+): Promise<void> {
   let map: AttachedMap | undefined;
   let outcome: WorkerMessage;
   try {
     const task = await importTask(init.taskUrl); // S2
-    map = init.handle === undefined ? undefined : await attachMap(init.handle); // S2
+    map = init.handle === undefined ? undefined : attach(init.handle as MapHandle); // S2
     post({ kind: 'ready' }); // S3
     waitForRelease(init.barrier); // S4
     const context: WorkerTaskContext = { index: init.index, threads: init.threads, args: init.args };
@@ -100,18 +111,6 @@ async function importTask(taskUrl: string): Promise<TaskFunction> {
     throw new TypeError(`task module ${taskUrl} must have a function as its default export`);
   }
   return module.default as TaskFunction;
-}
-
-async function attachMap(handle: unknown): Promise<AttachedMap> {
-  // A variable specifier so tsc does not try to resolve ./map.js: src/map.ts is being written
-  // in parallel and may not exist when this compiles. It still resolves against this module's
-  // URL (dist/map.js). TODO(scheduler): import ConcurrentMap statically once src/map.ts has
-  // landed; bundlers cannot follow a variable import.
-  const mapModuleUrl = './map.js';
-  const { ConcurrentMap } = (await import(mapModuleUrl)) as {
-    ConcurrentMap: { attach(handle: unknown): AttachedMap };
-  };
-  return ConcurrentMap.attach(handle);
 }
 
 function waitForRelease(barrier: Int32Array): void {

@@ -1,0 +1,79 @@
+// runWorkers on Web Workers in Chromium: real threads on one map, released together by the
+// start barrier, with exact end states: counter sums, every key of a map grown from one bucket
+// during the race, tricky strings written on one thread and read on another. Then the ways a run
+// fails, and proof that a failed run's workers are gone.
+
+import { expect, it } from 'vitest';
+import { RUN_TIMEOUT_MS, TEST_TIMEOUT_MS, callFixture, describeInChromium } from './harness.js';
+
+const WORKERS = '/test/browser/fixtures/workers.mjs';
+const THREADS = 4;
+
+interface Described { name: string; code?: string; message: string; cause?: string }
+
+describeInChromium('runWorkers on Web Workers, in Chromium', (session) => {
+  it(`${THREADS} workers adding to 8 shared keys give exact sums`, async () => {
+    const page = await session.open();
+    const keys = 8;
+    const seed = 0xc0ffee;
+    const out = await callFixture<{ results: { added: number[]; belowOwn: number }[]; values: number[]; size: number }>(
+      page, WORKERS, 'counters', { threads: THREADS, keys, ops: 100_000, seed, timeoutMs: RUN_TIMEOUT_MS });
+    const sums = new Array<number>(keys).fill(0);
+    for (const { added } of out.results) added.forEach((n, k) => { sums[k] += n; });
+    expect(out.values, `seed ${seed}`).toEqual(sums);
+    expect(out.results.map((r) => r.belowOwn), 'add returned less than this worker alone had added').toEqual([0, 0, 0, 0]);
+    expect(out.size).toBe(keys);
+  }, TEST_TIMEOUT_MS);
+
+  for (const [kind, perThread] of [['number', 50_000], ['string', 20_000]] as const) {
+    it(`${kind} keys: nothing is lost while ${THREADS} workers grow the map from one bucket`, async () => {
+      const page = await session.open();
+      const seed = 0x9e0;
+      const out = await callFixture<{
+        results: unknown[]; total: number; size: number; wrong: number; iterated: number; duplicates: number; B: number;
+      }>(page, WORKERS, 'growth', { threads: THREADS, perThread, kind, seed, timeoutMs: RUN_TIMEOUT_MS });
+      expect(out.results, `seed ${seed}: read-backs during the race`).toEqual(
+        out.results.map(() => ({ missing: 0, wrong: 0, examples: [] })));
+      expect(out.size).toBe(out.total);
+      expect(out.wrong, 'keys missing or wrong after the run').toBe(0);
+      expect(out.iterated).toBe(out.total);
+      expect(out.duplicates).toBe(0);
+      // From one bucket to at least total / 6.5 / 2: many doublings happened during the race.
+      expect(out.B).toBeGreaterThanOrEqual(Math.floor(Math.log2(out.total / 6.5)));
+    }, TEST_TIMEOUT_MS);
+  }
+
+  it('tricky string keys written on the page are read in workers, and the other way round', async () => {
+    const page = await session.open();
+    const out = await callFixture<{ readByWorkers: string[][]; readByPage: string[]; size: number; expectedSize: number }>(
+      page, WORKERS, 'stringsAcrossThreads', { threads: 2, timeoutMs: RUN_TIMEOUT_MS });
+    expect(out.readByWorkers).toEqual([[], []]);
+    expect(out.readByPage).toEqual([]);
+    expect(out.size).toBe(out.expectedSize);
+  }, TEST_TIMEOUT_MS);
+
+  it('a task that throws, or a task module that is missing, rejects with WORKER_FAILED', async () => {
+    const page = await session.open();
+    const out = await callFixture<{ throws: Described; missingTask: Described }>(page, WORKERS, 'failures', { timeoutMs: RUN_TIMEOUT_MS });
+    expect(out.throws).toMatchObject({ name: 'ConcurrentMapError', code: 'WORKER_FAILED', message: 'worker 1 failed: boom from worker 1' });
+    expect(out.missingTask).toMatchObject({ code: 'WORKER_FAILED' });
+    expect(out.missingTask.message).toContain('no-such-task.mjs');
+  }, TEST_TIMEOUT_MS);
+
+  it('a worker script that cannot load rejects with WORKER_FAILED saying what to check', async () => {
+    const page = await session.open();
+    await page.route('**/dist/browser/sharemap-worker.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const out = await callFixture<Described>(page, WORKERS, 'echoRun', { timeoutMs: RUN_TIMEOUT_MS });
+    expect(out).toMatchObject({ code: 'WORKER_FAILED' });
+    expect(out.message).toContain(`${session.origin}/dist/browser/sharemap-worker.js could not be started`);
+  }, TEST_TIMEOUT_MS);
+
+  it('at the deadline every worker is terminated: a shared counter they bump stops moving', async () => {
+    const page = await session.open();
+    const out = await callFixture<{ error: Described; counted: number; countedLater: number }>(
+      page, WORKERS, 'deadline', { threads: 2, timeoutMs: 500 });
+    expect(out.error).toMatchObject({ code: 'WORKER_TIMEOUT' });
+    expect(out.counted).toBeGreaterThan(0);
+    expect(out.countedLater).toBe(out.counted);
+  }, TEST_TIMEOUT_MS);
+});
