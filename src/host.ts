@@ -1,5 +1,6 @@
 // What the shared code needs from its platform (Node or a browser), handed in by the entry
-// point (src/node.ts) before anything else runs, so that map.ts imports no platform module.
+// point (src/node.ts, src/browser.ts) before anything else runs, so that map.ts imports no
+// platform module.
 
 export interface Host {
   /** Compiles the core, release or debug build. */

@@ -1,4 +1,4 @@
-// Public re-exports shared by every platform entry (src/node.ts; a browser one later).
+// Public re-exports shared by every platform entry (src/node.ts, src/browser.ts).
 export { ConcurrentMap } from './map.js';
 export type { CreateOptions, MapHandle, MapStats, KindTypes, KeyKind, ValueKind } from './map.js';
 export { ConcurrentMapError } from './errors.js';

@@ -1,6 +1,6 @@
 // The seam between the scheduler and a platform's threads: what src/scheduler.ts needs from a
 // Worker, and nothing it could do without. Each platform adapts its own Worker to `WorkerLike`
-// (src/platform-node.ts for node:worker_threads; a browser `Worker` fits the same shape), so the
+// (src/platform-node.ts for node:worker_threads, src/platform-browser.ts for Web Workers), so the
 // scheduler itself imports no platform module and runs unchanged in Node and in browsers.
 //
 // Roles: every method here is called on the main thread, which never blocks; callbacks arrive
@@ -23,7 +23,10 @@ export interface WorkerLike {
    * covers a worker that vanishes without reporting.
    */
   onExit(callback: (exitCode: number | undefined) => void): void;
-  /** Stops the worker, even one blocked in `Atomics.wait` or a loop; resolves once it has stopped. */
+  /**
+   * Stops the worker, even one blocked in `Atomics.wait` or a loop; resolves once it has stopped
+   * (in browsers, where terminate() takes effect late, see src/platform-browser.ts).
+   */
   terminate(): Promise<void>;
 }
 
@@ -44,8 +47,8 @@ export interface WorkerPlatform {
   spawn(scriptUrl: URL, options?: SpawnOptions): WorkerLike;
   /**
    * Turns `options.task` into the module URL a worker imports. Only the platform knows what a
-   * path means (Node: an absolute file path; browsers: none), so the scheduler never parses one.
-   * Throws a RangeError naming `options.task` for anything it cannot resolve unambiguously.
+   * path means (Node: an absolute file path; browsers: a URL relative to the page), so the
+   * scheduler never parses one. Throws a RangeError naming `options.task` for anything it cannot resolve unambiguously.
    */
   resolveModuleUrl(task: string | URL): URL;
 }
