@@ -40,7 +40,10 @@ export const RUN_TIMEOUT_MS = 30_000;
 export interface ChromiumSession {
   /** The server's origin, e.g. http://127.0.0.1:40123. */
   readonly origin: string;
-  /** Opens `path` (default: a blank page) in a new page; it is closed after the test. */
+  /**
+   * Opens `path` on the test server (default: a blank page), or an absolute http URL, in a new
+   * page; it is closed after the test.
+   */
   open(path?: string): Promise<Page>;
   /** Uncaught errors and console errors of the pages opened by the current test. */
   readonly pageErrors: string[];
@@ -100,7 +103,7 @@ export function describeInChromium(
         page.on('console', (message) => {
           if (message.type() === 'error') pageErrors.push(message.text());
         });
-        const response = await page.goto(`${server.url}${path}`);
+        const response = await page.goto(path.startsWith('http') ? path : `${server.url}${path}`);
         if (!response?.ok()) throw new Error(`${path}: HTTP ${response?.status()}`);
         return page;
       },
