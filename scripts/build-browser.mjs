@@ -7,11 +7,15 @@
 // webpack) still gets a file that runs by itself.
 
 import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/browser`;
+
+const core = `${root}build/sharemap.wasm`;
+if (!existsSync(core)) throw new Error(`${core} is missing: run npm run build:wasm first (npm run build does)`);
 
 await mkdir(outdir, { recursive: true });
 await build({
@@ -25,4 +29,4 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-await copyFile(`${root}build/sharemap.wasm`, `${outdir}/sharemap.wasm`);
+await copyFile(core, `${outdir}/sharemap.wasm`);
