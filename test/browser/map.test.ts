@@ -37,7 +37,7 @@ describeInChromium('the map on a page main thread, in Chromium', (session) => {
       int32Wraps: -0x80000000,
       bytes: { value: [250, 251], shared: false },
       structured: {
-        text: 'naïve 😀', list: ['1', String(2n ** 70n)], when: '1970-01-01T00:00:00.000Z',
+        text: 'naïve 😀', longIntact: true, list: ['1', String(2n ** 70n)], when: '1970-01-01T00:00:00.000Z',
         set: ['é'], nested: [[1, 'x']], distinct: true,
       },
     });
