@@ -18,7 +18,8 @@ import {
 import { isEvacuated } from "./evacuate";
 import { mapKeyKind, mapValueKind } from "./map";
 
-export function clear(): void {
+/** Returns OK (the status the 'owned' variant, owner.ts, may replace with a misuse). */
+export function clear(): i32 {
   pin();
   let again = true;
   while (again) {
@@ -28,6 +29,7 @@ export function clear(): void {
     again = clearTable(table);
   }
   unpin();
+  return 0; // status.ts OK
 }
 
 /** Empties every chain of `table` that is not EVACUATED; true if it met an EVACUATED one. */

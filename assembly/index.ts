@@ -9,7 +9,11 @@ import { stagingArea } from "./map";
 import { STATS_FIELD_COUNT } from "./stats";
 import * as init from "./init";
 
-export { initMap, attach, close, headerVersion, reserveStaging } from "./init";
+export { initMap, attach, close, headerVersion, headerStrategy, reserveStaging } from "./init";
+export {
+  getOwned, hasOwned, setOwned, getOrInsertOwned, removeOwned, compareAndSetOwned,
+  compareAndDeleteOwned, addOwned, clearOwned, iterationBegin, iterationEnd,
+} from "./owner";
 export { get, has, set, getOrInsert, remove, compareAndSet, compareAndDelete, add } from "./map";
 export { clear } from "./clear";
 export { stats } from "./stats";
@@ -35,6 +39,10 @@ export const STAGE_CURSOR: u32 = <u32>layout.STAGE_CURSOR;
 export const STAGE_COUNT: u32 = <u32>layout.STAGE_COUNT;
 export const STAGE_RESULT_AT: u32 = <u32>layout.STAGE_RESULT_AT;
 export const STAGE_DATA: u32 = <u32>layout.STAGE_DATA;
+export const STAGE_OTHER_SLOT: u32 = <u32>layout.STAGE_OTHER_SLOT;
+export const STAGE_OTHER_JS_ID: u32 = <u32>layout.STAGE_OTHER_JS_ID;
+export const STRATEGY_CONCURRENT: u32 = layout.STRATEGY_CONCURRENT;
+export const STRATEGY_OWNED: u32 = layout.STRATEGY_OWNED;
 export const LEN_UTF16: u32 = layout.LEN_UTF16;
 export const LEN_BYTES_MASK: u32 = layout.LEN_BYTES_MASK;
 export const MAX_KEY_BYTES: u32 = layout.MAX_KEY_BYTES;
@@ -52,6 +60,9 @@ export const NEEDS_SPACE: i32 = status.NEEDS_SPACE;
 export const KEY_TOO_LARGE: i32 = status.KEY_TOO_LARGE;
 export const VALUE_TOO_LARGE: i32 = status.VALUE_TOO_LARGE;
 export const DONE: i32 = status.DONE;
+export const CONCURRENT_WRITES: i32 = status.CONCURRENT_WRITES;
+export const READ_DURING_WRITE: i32 = status.READ_DURING_WRITE;
+export const WRITE_DURING_ITERATION: i32 = status.WRITE_DURING_ITERATION;
 export const ATTACH_TOO_MANY_THREADS: i32 = init.ATTACH_TOO_MANY_THREADS;
 export const ATTACH_NOT_A_MAP: i32 = init.ATTACH_NOT_A_MAP;
 export const ATTACH_OUT_OF_MEMORY: i32 = init.ATTACH_OUT_OF_MEMORY;

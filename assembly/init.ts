@@ -7,7 +7,7 @@
 
 import {
   MAP_HEADER, HDR_MAGIC, HDR_LAYOUT_VERSION, HDR_SEED, HDR_KEY_KIND, HDR_VALUE_KIND,
-  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_TABLE, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
+  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_STRATEGY, HDR_OWNER_ATTEMPTS, HDR_TABLE, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
   TS_STAGING_SIZE, STAGING_INITIAL_SIZE, MAX_B, CACHE_LINE,
 } from "./layout";
 import { load32, store32 } from "./lock";
@@ -16,6 +16,7 @@ import { registerThread, unregisterThread, selfSlot, isRegistered } from "./thre
 import { handOffRetired } from "./epoch";
 import { newTable } from "./evacuate";
 import { loadIdentity, stagingArea } from "./map";
+import { endAllIterations } from "./owner";
 
 /** attach/initMap failures (negative, so a slot index can be the success value). */
 export const ATTACH_TOO_MANY_THREADS: i32 = -1;
@@ -29,7 +30,7 @@ export const ATTACH_OUT_OF_MEMORY: i32 = -4;
  */
 export function initMap(
   seedLow: i32, seedHigh: i32, keyKind: u32, valueKind: u32, initialB: u32, lockSpins: u32,
-  jsThreadId: u32, keyCodec: u32, valueCodec: u32,
+  jsThreadId: u32, keyCodec: u32, valueCodec: u32, strategy: u32, ownerAttempts: u32,
 ): i32 {
   const heapStart = (__heap_base + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
   store<u32>(MAP_HEADER + HDR_LAYOUT_VERSION, LAYOUT_VERSION);
@@ -40,6 +41,8 @@ export function initMap(
   store<u32>(MAP_HEADER + HDR_HEAP_START, <u32>heapStart);
   store<u32>(MAP_HEADER + HDR_KEY_CODEC, keyCodec);
   store<u32>(MAP_HEADER + HDR_VALUE_CODEC, valueCodec);
+  store<u32>(MAP_HEADER + HDR_STRATEGY, strategy);
+  store<u32>(MAP_HEADER + HDR_OWNER_ATTEMPTS, ownerAttempts);
   store<u32>(MAP_HEADER + HDR_EPOCH, 0);
   initHeap(heapStart);
   const slot = registerThread(jsThreadId);
@@ -77,9 +80,15 @@ export function headerVersion(): u32 {
   return load32(MAP_HEADER + HDR_MAGIC) == MAP_MAGIC ? load32(MAP_HEADER + HDR_LAYOUT_VERSION) : 0;
 }
 
+/** The map's strategy (STRATEGY_*), read by the facade at attach. */
+export function headerStrategy(): u32 {
+  return load32(MAP_HEADER + HDR_STRATEGY);
+}
+
 /** Releases the calling thread's slot: what it retired goes on to others, its staging is freed. */
 export function close(): void {
   if (!isRegistered()) return;
+  endAllIterations();
   handOffRetired();
   const slot = selfSlot();
   free(load<u32>(slot, TS_STAGING), load<u32>(slot, TS_STAGING_SIZE));

@@ -28,11 +28,17 @@
 // │  32   4  keyCodec     the facade's key kind (its index in src/codec.ts KEY_KINDS)│
 // │  36   4  valueCodec   the facade's value kind (index in VALUE_KINDS); attach     │
 // │                       refuses a handle whose kinds differ                        │
+// │  40   4  strategy     STRATEGY_*: how threads share the map (README, Strategies) │
+// │  44   4  ownerAttempts  owned: owner-word CAS attempts before CONCURRENT_WRITES  │
+// │                       (O1); the facade's default is 3                            │
 // ╞═══════════ tables: line 1, written when a growth starts or ends ══════════════════╡
 // │  64   4  table        the current table (where new keys go)                      │
 // │  68   4  oldTable     the table being evacuated, or 0                            │
 // │  72   4  tablesGen    +1 each time a table is retired (lock-free readers check)  │
 // │  76   4  growLock     lock word: one thread at a time starts a growth            │
+// ╞═══════════ owner: line 2, strategy 'owned' only (owner.ts) ═══════════════════════╡
+// │ 128   4  owner        OWNER_* bits: writer's thread slot + 1, HELD, write seq    │
+// │ 132   4  iterators    iterations registered by all threads (O6)                  │
 // ╞═══════════ epoch: line 3 ═════════════════════════════════════════════════════════╡
 // │ 192   4  epoch        global epoch, steps of EPOCH_STEP                          │
 // │ 196   4  threadHigh   1 + highest thread slot ever registered                    │
@@ -54,12 +60,17 @@
 @inline export const HDR_HEAP_START: usize = HDR_LOCK_SPINS + sizeof<u32>();
 @inline export const HDR_KEY_CODEC: usize = HDR_HEAP_START + sizeof<u32>();
 @inline export const HDR_VALUE_CODEC: usize = HDR_KEY_CODEC + sizeof<u32>();
+@inline export const HDR_STRATEGY: usize = HDR_VALUE_CODEC + sizeof<u32>();
+@inline export const HDR_OWNER_ATTEMPTS: usize = HDR_STRATEGY + sizeof<u32>();
 
 @inline export const CACHE_LINE: usize = 64;
 @inline export const HDR_TABLE: usize = CACHE_LINE;
 @inline export const HDR_OLD_TABLE: usize = HDR_TABLE + sizeof<u32>();
 @inline export const HDR_TABLES_GEN: usize = HDR_OLD_TABLE + sizeof<u32>();
 @inline export const HDR_GROW_LOCK: usize = HDR_TABLES_GEN + sizeof<u32>();
+// Its own line: every write of an owned map stores `owner` twice, and every read loads it.
+@inline export const HDR_OWNER: usize = 2 * CACHE_LINE;
+@inline export const HDR_ITERATORS: usize = HDR_OWNER + sizeof<u32>();
 
 
 @inline export const HDR_EPOCH: usize = 3 * CACHE_LINE;
@@ -74,7 +85,7 @@
 /** "SHMP": written last by initMap, so a header with this magic is complete. */
 @inline export const MAP_MAGIC: u32 = 0x504d4853;
 /** Bumped whenever any layout in this file changes; handles carry it. */
-@inline export const LAYOUT_VERSION: u32 = 2;
+@inline export const LAYOUT_VERSION: u32 = 3;
 
 // Key kinds: number and int32 keys are their canonical 64 bits in the slot; blob keys (strings,
 // bytes) are (pointer, length word).
@@ -85,6 +96,23 @@
 @inline export const VALUE_NUMBER: u32 = 0;
 @inline export const VALUE_INT32: u32 = 1;
 @inline export const VALUE_BLOB: u32 = 2;
+
+// Strategies: how threads share one map (assembly/README.md, "Strategies"). The facade's names
+// are in src/options.ts STRATEGIES, in this order.
+@inline export const STRATEGY_CONCURRENT: u32 = 0; // per-chain locks, optimistic readers
+@inline export const STRATEGY_OWNED: u32 = 1;      // one writer at a time, misuse detected (owner.ts)
+
+// ── The owner word (owner.ts, strategy 'owned') ────────────────────────────────────────────────
+// ╒════════════ owner word (32 bits) ═════════════════════════════════════════╕
+// │ bits 0-7   thread slot + 1 of the writer holding it, or of the last one   │
+// │ bit  8     HELD: a write is in progress                                   │
+// │ bits 9-31  write sequence: +1 at each release after a change (O4)         │
+// ╘═══════════════════════════════════════════════════════════════════════════╛
+// A reader compares the whole word before and after (O5): equal means no write overlapped it.
+// The sequence wraps after 2^23 writes; a read would need to span that many to miss one.
+@inline export const OWNER_ID_MASK: u32 = 0xff;
+@inline export const OWNER_HELD: u32 = 0x100;
+@inline export const OWNER_SEQ_STEP: u32 = 0x200;
 
 // ── Size classes (alloc.ts) ────────────────────────────────────────────────────────────────────
 // Every class size is a multiple of 8 so that u64 words in buckets stay naturally aligned (Wasm
@@ -115,6 +143,7 @@
 // │  32   4  staging      owner                 owner                 │
 // │  36   4  stagingSize  owner                 owner                 │
 // │  40  24  retireBins   owner: RETIRE_BINS × (head, epoch)          │
+// │  64   4  iterating    owner: its registered iterations (owned; O6)│
 // ╘════════════════════════════════════════════════════════════════════╛
 @inline export const MAX_THREADS: u32 = 64;
 @inline export const THREAD_SLOTS: usize = 4096;
@@ -130,6 +159,7 @@
 @inline export const TS_STAGING: usize = TS_RETIRE_COUNT + sizeof<u32>();
 @inline export const TS_STAGING_SIZE: usize = TS_STAGING + sizeof<u32>();
 @inline export const TS_RETIRE_BINS: usize = TS_STAGING_SIZE + sizeof<u32>();
+@inline export const TS_ITERATING: usize = CACHE_LINE;
 @inline export const MAP_HEADER_END: usize = THREAD_SLOTS + <usize>MAX_THREADS * THREAD_SLOT_SIZE;
 
 @inline export const THREAD_FREE: u32 = 0;
@@ -167,6 +197,8 @@
 // │  16   4  cursor     iteration: next logical bucket                     │
 // │  20   4  count      iteration: entries written                         │
 // │  24   4  resultAt   staging offset of a blob result's bytes            │
+// │  28   4  otherSlot  misuse statuses: the other thread's slot + 1       │
+// │  32   4  otherJsId  misuse statuses: the other thread's JS threadId    │
 // │  64  ..  data       key blob, then value blob, then expected blob,     │
 // │                     each 8-aligned; a blob result goes just past the   │
 // │                     key, so a reader that retries still has its probe │
@@ -177,6 +209,8 @@
 @inline export const STAGE_CURSOR: usize = 16;
 @inline export const STAGE_COUNT: usize = 20;
 @inline export const STAGE_RESULT_AT: usize = 24;
+@inline export const STAGE_OTHER_SLOT: usize = 28;
+@inline export const STAGE_OTHER_JS_ID: usize = 32;
 @inline export const STAGE_DATA: usize = 64;
 @inline export const STAGING_INITIAL_SIZE: u32 = 64 * 1024;
 

@@ -14,6 +14,7 @@
 
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_KEY_KIND, HDR_VALUE_KIND, HDR_SEED,
+  HDR_STRATEGY, STRATEGY_OWNED,
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
   STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
   MAX_VALUE_BYTES, BUCKET_SIZE, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
@@ -42,9 +43,12 @@ let valueKind: u32 = 0;
 let seed: u64 = 0;
 let staging: usize = 0;
 let stagingSize: u32 = 0;
+/** False for strategy 'owned', whose owner word (owner.ts, O1) already excludes other writers. */
+let chainLocks: bool = true;
 
 /** Called after registerThread and whenever the staging area moves. */
 export function loadIdentity(): void {
+  chainLocks = load<u32>(MAP_HEADER + HDR_STRATEGY) != STRATEGY_OWNED;
   keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
   valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
   seed = load<u64>(MAP_HEADER + HDR_SEED);
@@ -229,13 +233,18 @@ function lockChain(): usize {
     let target = table;
     if (old != 0 && growWork(old, probeHash, keyKind, seed) == OUT_OF_MEMORY) target = old;
     const head = tableBucket(target, <u32>probeHash & tableMask(target));
-    lock(head + BKT_LOCK); // W3
+    if (chainLocks) lock(head + BKT_LOCK); // W3
     if ((version(head) & VERSION_EVACUATED) == 0) { // W4
       lockedTable = target;
       return head;
     }
-    unlock(head + BKT_LOCK); // the table became old meanwhile: start over
+    unlockChain(head); // the table became old meanwhile: start over
   }
+}
+
+/** W8, unless the map is 'owned' and lockChain took no chain lock. */
+@inline function unlockChain(head: usize): void {
+  if (chainLocks) unlock(head + BKT_LOCK);
 }
 
 /**
@@ -259,7 +268,7 @@ function insertLocked(head: usize, value: u64): bool {
 function afterInsert(head: usize): void {
   const grew = addedOverflow;
   const table = lockedTable;
-  unlock(head + BKT_LOCK); // W8
+  unlockChain(head); // W8
   countEntries(1);
   if (grew) maybeGrow(table, keyKind, seed); // G1
 }
@@ -273,7 +282,7 @@ function insertOwnedValue(head: usize): i32 {
     afterInsert(head);
     return INSERTED;
   }
-  unlock(head + BKT_LOCK);
+  unlockChain(head);
   if (valueKind == VALUE_BLOB) discardBlob(ownedValue);
   return OUT_OF_MEMORY;
 }
@@ -291,7 +300,7 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
   if (chainFind(head, probeTop, probeWord, keyKind)) {
     const replaced = slotValue(foundBucket, foundSlot);
     chainSetValue(head, foundBucket, foundSlot, ownedValue);
-    unlock(head + BKT_LOCK);
+    unlockChain(head);
     if (valueKind == VALUE_BLOB) retireBlob(replaced); // W9
     status = OK;
   } else {
@@ -310,10 +319,10 @@ export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
   const head = lockChain();
   if (chainFind(head, probeTop, probeWord, keyKind)) {
     status = putResult(slotValue(foundBucket, foundSlot)); // under the lock: the blob is stable
-    unlock(head + BKT_LOCK);
+    unlockChain(head);
     if (status == OK) status = FOUND;
   } else if (!ownValue()) {
-    unlock(head + BKT_LOCK);
+    unlockChain(head);
     status = OUT_OF_MEMORY;
   } else {
     status = insertOwnedValue(head);
@@ -327,7 +336,7 @@ function removeFound(head: usize): void {
   const key = slotKey(foundBucket, foundSlot);
   const value = slotValue(foundBucket, foundSlot);
   const unlinked = chainRemove(lockedTable, head, foundBucket, foundSlot);
-  unlock(head + BKT_LOCK); // W8
+  unlockChain(head); // W8
   if (keyKind == KEY_BLOB) retireBlob(key); // W9
   if (valueKind == VALUE_BLOB) retireBlob(value);
   if (unlinked != 0) retire(unlinked, <u32>BUCKET_SIZE);
@@ -344,7 +353,7 @@ export function remove(key: f64): i32 {
     removeFound(head);
     result = OK;
   } else {
-    unlock(head + BKT_LOCK);
+    unlockChain(head);
   }
   unpin();
   return result;
@@ -385,7 +394,7 @@ export function compareAndSet(key: f64, expected: f64, expectedLen: i32, next: f
       status = OUT_OF_MEMORY;
     }
   }
-  unlock(lockedHead + BKT_LOCK);
+  unlockChain(lockedHead);
   if (status == OK && valueKind == VALUE_BLOB) retireBlob(replaced);
   unpin();
   return status;
@@ -401,7 +410,7 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
     removeFound(lockedHead); // unlocks
     status = OK;
   } else {
-    unlock(lockedHead + BKT_LOCK);
+    unlockChain(lockedHead);
   }
   unpin();
   return status;
@@ -423,7 +432,7 @@ export function add(key: f64, delta: f64): i32 {
     const current = reinterpret<f64>(slotValue(foundBucket, foundSlot));
     sum = valueKind == VALUE_INT32 ? <f64>(<i32>current + <i32>delta) : current + delta;
     chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum));
-    unlock(head + BKT_LOCK);
+    unlockChain(head);
     result = OK;
   } else {
     sum = valueKind == VALUE_INT32 ? <f64><i32>delta : 0 + delta; // an absent key counts as +0, so -0 becomes +0
@@ -431,7 +440,7 @@ export function add(key: f64, delta: f64): i32 {
       afterInsert(head);
       result = INSERTED;
     } else {
-      unlock(head + BKT_LOCK);
+      unlockChain(head);
       result = OUT_OF_MEMORY;
     }
   }

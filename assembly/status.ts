@@ -18,3 +18,11 @@ export const KEY_TOO_LARGE: i32 = 7;
 export const VALUE_TOO_LARGE: i32 = 8;
 /** iterate: no logical bucket is left. */
 export const DONE: i32 = 9;
+// Strategy 'owned' (owner.ts): misuse detected; nothing changed. The other thread is named in
+// staging (STAGE_OTHER_SLOT, STAGE_OTHER_JS_ID).
+/** A write found another thread's write in progress (after the map's ownerAttempts attempts). */
+export const CONCURRENT_WRITES: i32 = 10;
+/** A read (or the start of an iteration) overlapped another thread's write. */
+export const READ_DURING_WRITE: i32 = 11;
+/** A write found another thread's iteration registered. */
+export const WRITE_DURING_ITERATION: i32 = 12;

@@ -10,7 +10,7 @@
 
 import {
   MAX_THREADS, THREAD_FREE, THREAD_ACTIVE, TS_STATE, TS_JS_THREAD_ID, TS_COUNT, TS_EPOCH,
-  TS_STAGING, TS_STAGING_SIZE, TS_RETIRE_COUNT, HDR_THREAD_HIGH, MAP_HEADER, threadSlot,
+  TS_STAGING, TS_STAGING_SIZE, TS_RETIRE_COUNT, TS_ITERATING, HDR_THREAD_HIGH, MAP_HEADER, threadSlot,
 } from "./layout";
 import { load32, store32, cas32 } from "./lock";
 
@@ -35,6 +35,7 @@ export function registerThread(jsThreadId: u32): i32 {
     store<u32>(slot, jsThreadId, TS_JS_THREAD_ID);
     store32(slot, 0, TS_EPOCH);
     store<u32>(slot, 0, TS_RETIRE_COUNT);
+    store32(slot, 0, TS_ITERATING);
     selfIndex = i;
     selfAddress = slot;
     // Readers of the striped counters look at slots below threadHigh only.

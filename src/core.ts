@@ -7,10 +7,12 @@
 /** The core's exports, as assembly/index.ts declares them. Keys travel as f64 (map.ts explains). */
 export interface CoreExports {
   initMap(seedLow: number, seedHigh: number, keyKind: number, valueKind: number,
-    initialB: number, lockSpins: number, jsThreadId: number, keyCodec: number, valueCodec: number): number;
+    initialB: number, lockSpins: number, jsThreadId: number, keyCodec: number, valueCodec: number,
+    strategy: number, ownerAttempts: number): number;
   attach(jsThreadId: number, keyCodec: number, valueCodec: number): number;
   close(): void;
   headerVersion(): number;
+  headerStrategy(): number;
   reserveStaging(bytes: number): number;
   staging(): number;
   get(key: number): number;
@@ -21,11 +23,23 @@ export interface CoreExports {
   compareAndSet(key: number, expected: number, expectedLen: number, next: number, nextLen: number): number;
   compareAndDelete(key: number, expected: number, expectedLen: number): number;
   add(key: number, delta: number): number;
-  clear(): void;
+  clear(): number;
   size(): number;
   stats(): void;
   iterationWidth(): number;
   iterate(cursor: number, width: number): number;
+  // Strategy 'owned' (assembly/owner.ts): the same signatures, between owner-word checks.
+  getOwned(key: number): number;
+  hasOwned(key: number): number;
+  setOwned(key: number, value: number, valueLen: number): number;
+  getOrInsertOwned(key: number, value: number, valueLen: number): number;
+  removeOwned(key: number): number;
+  compareAndSetOwned(key: number, expected: number, expectedLen: number, next: number, nextLen: number): number;
+  compareAndDeleteOwned(key: number, expected: number, expectedLen: number): number;
+  addOwned(key: number, delta: number): number;
+  clearOwned(): number;
+  iterationBegin(): number;
+  iterationEnd(): void;
 }
 
 /** Test-only exports of the debug build (assembly/index.debug.ts). */

@@ -14,7 +14,11 @@ export type ErrorCode =
   | 'WORKER_FAILED'
   | 'WORKER_TIMEOUT'
   | 'NO_SHARED_MEMORY'
-  | 'MODULE_LOAD_FAILED';
+  | 'MODULE_LOAD_FAILED'
+  | MisuseCode;
+
+/** What a map of strategy 'owned' detected (ConcurrentMapMisuseError.code). */
+export type MisuseCode = 'CONCURRENT_WRITES' | 'READ_DURING_WRITE' | 'WRITE_DURING_ITERATION';
 
 export class ConcurrentMapError extends Error {
   readonly code: ErrorCode;
@@ -24,6 +28,43 @@ export class ConcurrentMapError extends Error {
     this.name = 'ConcurrentMapError';
     this.code = code;
   }
+}
+
+/** A thread, as a misuse error names it: its slot in the map (from 1) and its JS threadId. */
+export interface ThreadName {
+  /** The thread's slot in the map header + 1: distinct among the threads attached at once. */
+  slot: number;
+  /** worker_threads' threadId in Node (0 = main thread); 0 in browsers, which have none. */
+  threadId: number;
+}
+
+/**
+ * Strategy 'owned' found two threads using the map at once where one must be alone (Go's
+ * "concurrent map writes", made catchable). The operation that threw changed nothing; the map is
+ * consistent and usable. `thread` is the one that threw, `otherThread` the one it collided with.
+ */
+export class ConcurrentMapMisuseError extends ConcurrentMapError {
+  declare readonly code: MisuseCode;
+  readonly thread: ThreadName;
+  readonly otherThread: ThreadName;
+
+  constructor(code: MisuseCode, thread: ThreadName, otherThread: ThreadName) {
+    super(code, messages.misuse(code, thread, otherThread));
+    this.name = 'ConcurrentMapMisuseError';
+    this.thread = thread;
+    this.otherThread = otherThread;
+  }
+}
+
+const MISUSE_WHAT: Record<MisuseCode, [string, string]> = {
+  CONCURRENT_WRITES: ['concurrent map writes', 'tried to write while'],
+  READ_DURING_WRITE: ['concurrent map read and map write', 'read while'],
+  WRITE_DURING_ITERATION: ['concurrent map iteration and map write', 'tried to write while'],
+};
+
+function describeThread(t: ThreadName): string {
+  if (t.slot === 0) return 'an unknown thread';
+  return `thread ${t.slot} (threadId ${t.threadId})`;
 }
 
 /** Formats a byte count as "1048576 bytes (1 MiB)" so limits read at a glance. */
@@ -64,6 +105,13 @@ export const messages = {
     'page must be cross-origin isolated: serve the page and its worker scripts with the headers ' +
     '"Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" ' +
     '(self.crossOriginIsolated is then true)',
+  misuse: (code: MisuseCode, thread: ThreadName, other: ThreadName) => {
+    const [what, did] = MISUSE_WHAT[code];
+    const otherDid = code === 'WRITE_DURING_ITERATION' ? 'was iterating' : 'was writing';
+    return `${what}: ${describeThread(thread)} ${did} ${describeThread(other)} ${otherDid}. ` +
+      "strategy 'owned' allows one thread at a time to write, and no reads or iterations of other " +
+      'threads meanwhile; nothing was changed. Hand the map over between threads, or pick another strategy';
+  },
   moduleLoadFailed: (url: string, reason: string) =>
     `could not load the sharemap core from ${url}: ${reason}. Serve sharemap.wasm next to ` +
     'sharemap.js (as application/wasm), or compile it yourself and pass create({ module })',

@@ -38,6 +38,13 @@ export interface Layout {
   ATTACH_NOT_A_MAP: number;
   ATTACH_OUT_OF_MEMORY: number;
   STAGING_INITIAL_SIZE: number;
+  STAGE_OTHER_SLOT: number;
+  STAGE_OTHER_JS_ID: number;
+  STRATEGY_CONCURRENT: number;
+  STRATEGY_OWNED: number;
+  CONCURRENT_WRITES: number;
+  READ_DURING_WRITE: number;
+  WRITE_DURING_ITERATION: number;
 }
 
 export const LAYOUT_NAMES: readonly (keyof Layout)[] = [
@@ -47,6 +54,8 @@ export const LAYOUT_NAMES: readonly (keyof Layout)[] = [
   'MAX_VALUE_BYTES', 'HEADER_END', 'STATS_FIELDS', 'OK', 'INSERTED', 'FOUND', 'NOT_FOUND',
   'MISMATCH', 'OUT_OF_MEMORY', 'NEEDS_SPACE', 'KEY_TOO_LARGE', 'VALUE_TOO_LARGE', 'DONE',
   'ATTACH_TOO_MANY_THREADS', 'ATTACH_NOT_A_MAP', 'ATTACH_OUT_OF_MEMORY', 'STAGING_INITIAL_SIZE',
+  'STAGE_OTHER_SLOT', 'STAGE_OTHER_JS_ID', 'STRATEGY_CONCURRENT', 'STRATEGY_OWNED',
+  'CONCURRENT_WRITES', 'READ_DURING_WRITE', 'WRITE_DURING_ITERATION',
 ];
 
 const cache = new WeakMap<WebAssembly.Module, Layout>();

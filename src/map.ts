@@ -12,13 +12,13 @@ import { readLayout, type Layout } from './layout.js';
 import { host } from './host.js';
 import { Staging, keyCodec, valueCodec, type KeyCodec, type ValueCodec, align8 } from './staging.js';
 import { KEY_KINDS, VALUE_KINDS, type KeyKind, type ValueKind } from './codec.js';
-import { ConcurrentMapError, messages } from './errors.js';
+import { ConcurrentMapError, ConcurrentMapMisuseError, messages, type MisuseCode } from './errors.js';
 import {
-  checkOptions, checkHandle, PAGE_BYTES, MIN_MEMORY,
-  type CreateOptions, type MapHandle, type MapStats, type KindTypes,
+  checkOptions, checkHandle, PAGE_BYTES, MIN_MEMORY, STRATEGIES,
+  type CreateOptions, type MapHandle, type MapStats, type KindTypes, type Strategy,
 } from './options.js';
 
-export type { CreateOptions, MapHandle, MapStats, KindTypes };
+export type { CreateOptions, MapHandle, MapStats, KindTypes, Strategy };
 
 export type { KeyKind, ValueKind };
 
@@ -73,7 +73,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
       globalThis.crypto.getRandomValues(seed);
       return x.initMap(seed[0], seed[1], keyKindCode(layout, options.key), valueKindCode(layout, options.value),
         settings.initialB, settings.lockSpins, host().threadId(),
-        KEY_KINDS.indexOf(options.key), VALUE_KINDS.indexOf(options.value));
+        KEY_KINDS.indexOf(options.key), VALUE_KINDS.indexOf(options.value),
+        STRATEGIES.indexOf(settings.strategy), settings.ownerAttempts);
     });
     (handle as { layoutVersion: number }).layoutVersion = map.#layout.LAYOUT_VERSION;
     return map;
@@ -94,7 +95,11 @@ export class ConcurrentMap<K = unknown, V = unknown> {
   }
 
   readonly handle: MapHandle;
+  /** How threads share this map: chosen at create, read from the map's header at attach. */
+  readonly strategy: Strategy;
   #x: CoreExports;
+  /** This thread's slot + 1 in the map: how misuse errors name it. */
+  readonly #slot: number;
   readonly #layout: Layout;
   readonly #staging: Staging;
   #keys: KeyCodec<K>;
@@ -108,7 +113,9 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     const slot = register(core.exports, layout);
     if (slot < 0) throw attachError(slot, layout, handle);
     this.handle = handle;
-    this.#x = core.exports;
+    this.#slot = slot + 1;
+    this.strategy = STRATEGIES[core.exports.headerStrategy()] ?? 'concurrent';
+    this.#x = this.strategy === 'owned' ? ownedExports(core.exports) : core.exports;
     this.#layout = layout;
     this.#staging = new Staging(core.exports, handle.memory, layout, handle.maxMemory, layout.STAGING_INITIAL_SIZE);
     this.#keys = keyCodec(handle.key) as KeyCodec<K>;
@@ -160,7 +167,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
 
   /** Removes every entry: each bucket atomically, not the whole map at once (see README). */
   clear(): void {
-    this.#x.clear();
+    const status = this.#x.clear();
+    if (status !== this.#layout.OK) this.#recover(status);
   }
 
   /** Entries: exact when no thread is writing, approximate while some are. */
@@ -274,6 +282,22 @@ export class ConcurrentMap<K = unknown, V = unknown> {
    * from start to end; entries changed meanwhile may or may not be seen. Works across growths.
    */
   *entries(): IterableIterator<[K, V]> {
+    // 'owned': register the iteration (O6), so other threads' writes throw until it ends (O7).
+    // A loop that breaks early ends it too (return() runs the finally); an iterator dropped
+    // unfinished blocks other threads' writes until this thread's close().
+    const owned = this.strategy === 'owned';
+    if (owned) {
+      const status = this.#x.iterationBegin();
+      if (status !== this.#layout.OK) this.#recover(status);
+    }
+    try {
+      yield* this.#batches();
+    } finally {
+      if (owned) this.#x.iterationEnd();
+    }
+  }
+
+  *#batches(): IterableIterator<[K, V]> {
     const { DONE, NEEDS_SPACE, STAGE_DATA, STAGE_CURSOR, STAGE_COUNT } = this.#layout;
     const width = this.#x.iterationWidth();
     let cursor = 0;
@@ -389,6 +413,17 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     return this.#x.getOrInsert(keyArg, this.#values.inline ? valueArg : 0, valueArg);
   }
 
+  /** The error for a misuse status; the core named the other thread in staging. */
+  #misuse(code: MisuseCode): ConcurrentMapMisuseError {
+    const staging = this.#staging;
+    const at = staging.base / 4;
+    const otherSlot = staging.u32[at + this.#layout.STAGE_OTHER_SLOT / 4];
+    const otherJsId = staging.u32[at + this.#layout.STAGE_OTHER_JS_ID / 4];
+    return new ConcurrentMapMisuseError(code,
+      { slot: this.#slot, threadId: host().threadId() },
+      { slot: otherSlot, threadId: otherSlot === 0 ? -1 : otherJsId });
+  }
+
   /** Handles a status that is not an answer: grows staging (the caller retries) or throws. */
   #recover(status: number): void {
     const layout = this.#layout;
@@ -402,6 +437,12 @@ export class ConcurrentMap<K = unknown, V = unknown> {
         throw new RangeError(messages.keyTooLarge(layout.MAX_KEY_BYTES + 1, layout.MAX_KEY_BYTES));
       case layout.VALUE_TOO_LARGE:
         throw new RangeError(messages.valueTooLarge(layout.MAX_VALUE_BYTES + 1, layout.MAX_VALUE_BYTES));
+      case layout.CONCURRENT_WRITES:
+        throw this.#misuse('CONCURRENT_WRITES');
+      case layout.READ_DURING_WRITE:
+        throw this.#misuse('READ_DURING_WRITE');
+      case layout.WRITE_DURING_ITERATION:
+        throw this.#misuse('WRITE_DURING_ITERATION');
       default:
         throw new Error(`sharemap core returned an unknown status ${status} (a bug; please report it)`);
     }
@@ -423,6 +464,25 @@ const closedCodec = new Proxy({}, {
     return () => { throw new ConcurrentMapError('CLOSED', messages.closed()); };
   },
 });
+
+/**
+ * The exports a map of strategy 'owned' calls: the same signatures, each operation between the
+ * owner-word checks of assembly/owner.ts. Chosen once per map, so no call pays a branch for it.
+ */
+function ownedExports(x: CoreExports): CoreExports {
+  return {
+    ...x,
+    get: x.getOwned,
+    has: x.hasOwned,
+    set: x.setOwned,
+    getOrInsert: x.getOrInsertOwned,
+    remove: x.removeOwned,
+    compareAndSet: x.compareAndSetOwned,
+    compareAndDelete: x.compareAndDeleteOwned,
+    add: x.addOwned,
+    clear: x.clearOwned,
+  };
+}
 
 function keyKindCode(layout: Layout, kind: KeyKind): number {
   return kind === 'number' ? layout.KEY_NUMBER : kind === 'int32' ? layout.KEY_INT32 : layout.KEY_BLOB;

@@ -13,6 +13,18 @@ export interface KindTypes {
   structured: unknown;
 }
 
+/**
+ * How threads share the map (README, "Which strategy?"). 'concurrent' (the default): a lock per
+ * bucket chain and lock-free readers. 'owned': one writer at a time and no per-bucket locks; a
+ * second writer, a read during a write, or a write during another thread's iteration throws
+ * ConcurrentMapMisuseError (Go's fail-fast map, made deterministic and catchable).
+ */
+export type Strategy = 'concurrent' | 'owned';
+/** In the order of assembly/layout.ts STRATEGY_*: the index is the code in the map header. */
+export const STRATEGIES: readonly Strategy[] = ['concurrent', 'owned'];
+/** Named by the issue that adds strategies, not built yet: a clearer error than "unknown". */
+const PLANNED_STRATEGIES = ['rwlock', 'read-mostly', 'sharded'];
+
 export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKind = ValueKind> {
   key: KK;
   value: VK;
@@ -24,6 +36,13 @@ export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKin
   module?: WebAssembly.Module;
   /** CAS attempts on a contended bucket lock before the thread sleeps (default 1024). */
   lockSpins?: number;
+  /** How threads share the map (default 'concurrent'); see Strategy. */
+  strategy?: Strategy;
+  /**
+   * strategy 'owned': attempts to take the owner word before a write throws CONCURRENT_WRITES
+   * (default 3, 1 to 1000). More attempts let a write wait out a hand-off that is nearly done.
+   */
+  ownerAttempts?: number;
 }
 
 /** A plain, structured-cloneable object: post it to a worker and attach there. */
@@ -75,7 +94,12 @@ const LOAD_FACTOR = 6.5;
 /** assembly/layout.ts MAX_B: the largest table fits the allocator's 2 GiB block limit. */
 const MAX_INITIAL_B = 23;
 
-export interface Settings { maxMemory: number; initialB: number; lockSpins: number }
+const DEFAULT_OWNER_ATTEMPTS = 3;
+const MAX_OWNER_ATTEMPTS = 1000;
+
+export interface Settings {
+  maxMemory: number; initialB: number; lockSpins: number; strategy: Strategy; ownerAttempts: number;
+}
 
 export function checkOptions(options: CreateOptions): Settings {
   if (typeof options !== 'object' || options === null) {
@@ -100,8 +124,23 @@ export function checkOptions(options: CreateOptions): Settings {
   if (!Number.isInteger(lockSpins) || lockSpins < 0 || lockSpins > 1e6) {
     throw new RangeError(`options.lockSpins must be a whole number from 0 to 1000000, got ${String(options.lockSpins)}`);
   }
+  const strategy = options.strategy ?? 'concurrent';
+  if (!STRATEGIES.includes(strategy)) {
+    const known = STRATEGIES.map((k) => `'${k}'`).join(', ');
+    if (PLANNED_STRATEGIES.includes(strategy as string)) {
+      throw new RangeError(`options.strategy '${strategy}' is not available in this version of sharemap; use one of ${known}`);
+    }
+    throw new TypeError(`options.strategy must be one of ${known}, got ${String(options.strategy)}`);
+  }
+  const ownerAttempts = options.ownerAttempts ?? DEFAULT_OWNER_ATTEMPTS;
+  if (options.ownerAttempts !== undefined && strategy !== 'owned') {
+    throw new TypeError(`options.ownerAttempts applies only to strategy 'owned', this map's strategy is '${strategy}'`);
+  }
+  if (!Number.isInteger(ownerAttempts) || ownerAttempts < 1 || ownerAttempts > MAX_OWNER_ATTEMPTS) {
+    throw new RangeError(`options.ownerAttempts must be a whole number from 1 to ${MAX_OWNER_ATTEMPTS}, got ${String(options.ownerAttempts)}`);
+  }
   // maxMemory is rounded down to whole 64 KiB pages, as WebAssembly.Memory counts them.
-  return { maxMemory: Math.floor(maxMemory / PAGE_BYTES) * PAGE_BYTES, initialB, lockSpins };
+  return { maxMemory: Math.floor(maxMemory / PAGE_BYTES) * PAGE_BYTES, initialB, lockSpins, strategy, ownerAttempts };
 }
 
 export function checkHandle(handle: MapHandle): void {

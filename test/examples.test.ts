@@ -17,4 +17,9 @@ describe('README examples', () => {
     const { stdout } = await run(process.execPath, [example('run-workers.mjs')], { timeout: 60_000 });
     expect(stdout).toBe('first to claim, per thread: 10000\ndistinct ids: 10000\n');
   });
+
+  it("strategy 'owned': a write during another thread's iteration throws, and works once it ends", async () => {
+    const { stdout } = await run(process.execPath, [example('owned.mjs')], { timeout: 60_000 });
+    expect(stdout).toBe('true WRITE_DURING_ITERATION\n2\n');
+  });
 });

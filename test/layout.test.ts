@@ -18,13 +18,15 @@ type Exports = Record<string, any>;
 const CORE_FUNCTIONS = [
   'initMap', 'attach', 'close', 'headerVersion', 'reserveStaging', 'staging', 'get', 'has', 'set',
   'getOrInsert', 'remove', 'compareAndSet', 'compareAndDelete', 'add', 'clear', 'size', 'stats',
-  'iterationWidth', 'iterate',
+  'iterationWidth', 'iterate', 'headerStrategy', 'getOwned', 'hasOwned', 'setOwned', 'getOrInsertOwned',
+  'removeOwned', 'compareAndSetOwned', 'compareAndDeleteOwned', 'addOwned', 'clearOwned',
+  'iterationBegin', 'iterationEnd',
 ];
 /** The debug build's test-only functions (assembly/index.debug.ts). */
 const DEBUG_FUNCTIONS = ['checkInvariants', 'classOfSize', 'sizeOfClass', 'hashOfBits', 'matchTophashMask'];
 const STATUS_NAMES = [
   'OK', 'INSERTED', 'FOUND', 'NOT_FOUND', 'MISMATCH', 'OUT_OF_MEMORY', 'NEEDS_SPACE', 'KEY_TOO_LARGE',
-  'VALUE_TOO_LARGE', 'DONE',
+  'VALUE_TOO_LARGE', 'DONE', 'CONCURRENT_WRITES', 'READ_DURING_WRITE', 'WRITE_DURING_ITERATION',
 ] as const;
 const ATTACH_NAMES = ['ATTACH_TOO_MANY_THREADS', 'ATTACH_NOT_A_MAP', 'ATTACH_OUT_OF_MEMORY'] as const;
 /** --memoryBase in asconfig.json: instantiation writes data segments from here up. */
@@ -123,6 +125,9 @@ describe('staging area and length words', () => {
       ['STAGE_NEED_BYTES', layout.STAGE_NEED_BYTES, 4],
       ['STAGE_CURSOR', layout.STAGE_CURSOR, 4],
       ['STAGE_COUNT', layout.STAGE_COUNT, 4],
+      ['STAGE_RESULT_AT', layout.STAGE_RESULT_AT, 4],
+      ['STAGE_OTHER_SLOT', layout.STAGE_OTHER_SLOT, 4],
+      ['STAGE_OTHER_JS_ID', layout.STAGE_OTHER_JS_ID, 4],
     ];
     const sorted = [...fields].sort((a, b) => a[1] - b[1]);
     for (const [name, offset, size] of fields) {

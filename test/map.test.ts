@@ -25,6 +25,12 @@ const MIB = 1024 * KIB;
 const MAX_KEY_BYTES = MIB;
 const MAX_VALUE_BYTES = 64 * MIB;
 
+/**
+ * The strategy under test: test/strategies/*.test.ts set SHAREMAP_TEST_STRATEGY and import this
+ * file, so the whole suite runs once per strategy (the default: 'concurrent').
+ */
+const STRATEGY = process.env.SHAREMAP_TEST_STRATEGY ? { strategy: process.env.SHAREMAP_TEST_STRATEGY } : {};
+
 let debug: WebAssembly.Module;
 beforeAll(async () => {
   debug = await debugModule();
@@ -43,7 +49,7 @@ async function newMap(key: KeyKind, value: ValueKind, options: Record<string, un
     return array;
   });
   try {
-    return await ConcurrentMap.create({ key, value, module: debug, maxMemory: 256 * MIB, ...options } as any) as AnyMap;
+    return await ConcurrentMap.create({ key, value, module: debug, maxMemory: 256 * MIB, ...STRATEGY, ...options } as any) as AnyMap;
   } finally {
     spy.mockRestore();
   }

@@ -25,6 +25,12 @@ type AnyMap = ConcurrentMap<any, any>;
 const KEY_KINDS: readonly KeyKind[] = ['number', 'int32', 'string', 'bytes'];
 const VALUE_KINDS: readonly ValueKind[] = ['number', 'string', 'structured'];
 
+/**
+ * The strategy under test: test/strategies/*.test.ts set SHAREMAP_TEST_STRATEGY and import this
+ * file, so the whole suite runs once per strategy (the default: 'concurrent').
+ */
+const STRATEGY = process.env.SHAREMAP_TEST_STRATEGY ? { strategy: process.env.SHAREMAP_TEST_STRATEGY } : {};
+
 let debug: WebAssembly.Module;
 beforeAll(async () => {
   debug = await debugModule();
@@ -46,7 +52,7 @@ async function newMap(key: KeyKind, value: ValueKind, hashSeed?: readonly [numbe
       return array;
     });
   try {
-    return await ConcurrentMap.create({ key, value, module: debug, maxMemory: 256 * 2 ** 20 }) as AnyMap;
+    return await ConcurrentMap.create({ key, value, module: debug, maxMemory: 256 * 2 ** 20, ...STRATEGY } as any) as AnyMap;
   } finally {
     spy?.mockRestore();
   }
