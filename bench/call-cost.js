@@ -1,18 +1,25 @@
-// Part 4 of `npm run bench`: what one call into Wasm costs on this runtime, measured beside
-// sharemap and Map, so that the report shows which share of a single-thread operation is outside
-// our control. Every sharemap operation is one call into a module that imports a *shared*
-// memory; V8 (Node 20) charges such calls more than calls into a module over a non-shared
-// memory. A module smaller than any map (one export, one load) measures that charge alone:
+// Part 4 of `npm run bench`: what one call into Wasm costs on this runtime, beside sharemap and
+// Map, so that the report shows which share of a single-thread operation is the call and which
+// is ours. Every sharemap operation is one call into the map's own instance of the core. A module
+// smaller than any map (one export, one i32.load) measures the call alone:
 //
-//   call/non-shared  ns per call of `load(i)` with an imported non-shared memory, cached address
-//   call/shared      the same with an imported shared memory (what sharemap's core is)
-//   miss/shared      the shared case with a random cache line of a 64 MiB region per call:
-//                    the floor of one memory access per call, with calls overlapping freely
+//   call/non-shared   ns per call with an imported non-shared memory, one cached address
+//   call/shared       the same over an imported shared memory, as sharemap's core is
+//   call/shared, a call site that saw 2 instances
+//                     the same from a loop that has also called a second instance of the
+//                     module: V8 then no longer inlines the call into the JS caller
+//   miss/shared       a random cache line of a 64 MiB region per call: the floor of one
+//                     memory access per call, with consecutive calls overlapping
 //
-// next to `has` on sharemap and `Map.has`, both on 1K and 1M number keys. The module is written
-// out byte by byte below rather than compiled, so the bench needs no compiler and the measured
-// code is exactly one i32.load.
+// then `get` on sharemap and on Map with number keys, 1K and 1M entries, first while the map is
+// the only one this thread has used, then after it used two: a thread with several maps reaches
+// the core through call sites that have seen several instances (the call/... row above).
+//
+// Every loop is compiled separately for its case (`loopOver`), because a loop shared by the cases
+// would itself be such a call site. The probe module is written out byte by byte below rather
+// than compiled, so the bench needs no compiler and the measured code is exactly one load.
 
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ConcurrentMap } from 'sharemap';
 import { SEED } from './config.js';
 import { mulberry32 } from './keys.js';
@@ -57,23 +64,39 @@ function probe(shared) {
   const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared });
   // Touch every page so the random case measures memory, not first-touch page faults.
   new Uint8Array(memory.buffer).fill(1);
-  return new WebAssembly.Instance(probeModule(shared), { env: { memory } }).exports.load;
+  return new WebAssembly.Instance(probeModule(shared), { env: { memory } }).exports;
 }
 
-/** Median ns per call of `call(args[i])` over ROUNDS passes of CALLS calls (after one warm-up pass). */
-function nsPerCall(call, args) {
+/**
+ * A loop calling `target.method(args[i])` CALLS times, compiled afresh for each case: a loop
+ * shared by every case would see several targets at one call site, and V8 then stops inlining
+ * the call into Wasm, which costs more than anything measured here and hides the overlap of
+ * memory accesses between calls.
+ */
+const loopOver = (target, method, args) => new Function('target', 'args', `return () => {
+  let sink = 0;
+  for (let i = 0; i < args.length; i++) sink += target.${method}(args[i]) ? 1 : 0;
+  return sink;
+}`)(target, args);
+
+/** Median ns per call of `target.method(args[i])` over ROUNDS passes (after one warm-up pass). */
+const nsPerCall = (target, method, args) => timed(loopOver(target, method, args), args.length);
+
+/** Median ns per call of `pass()`, which makes `calls` calls, over ROUNDS passes after a warm-up. */
+function timed(pass, calls) {
   const samples = [];
   let sink = 0;
   for (let round = 0; round <= ROUNDS; round++) {
     const start = performance.now();
-    for (let i = 0; i < CALLS; i++) sink += call(args[i]) ? 1 : 0;
-    if (round > 0) samples.push(((performance.now() - start) * 1e6) / CALLS);
+    sink += pass();
+    if (round > 0) samples.push(((performance.now() - start) * 1e6) / calls);
   }
   samples.sort((a, b) => a - b);
   return { median: samples[samples.length >> 1], min: samples[0], max: samples[samples.length - 1], sink };
 }
 
-async function mapCases(len, random) {
+/** A number map of `len` entries (keys 0..len-1), ours and a JS Map, with random keys to look up. */
+async function maps(len, random) {
   const ours = await ConcurrentMap.create({ key: 'number', value: 'number' });
   const map = new Map();
   for (let i = 0; i < len; i++) {
@@ -82,30 +105,63 @@ async function mapCases(len, random) {
   }
   const keys = new Float64Array(CALLS);
   for (let i = 0; i < CALLS; i++) keys[i] = Math.floor(random() * len);
-  const result = [
-    { name: `sharemap has, 1 call/op, len=${len}`, ...nsPerCall((k) => ours.has(k), keys) },
-    { name: `Map has, len=${len}`, ...nsPerCall((k) => map.has(k), keys) },
-  ];
-  ours.close();
-  return result;
+  return { ours, map, keys };
 }
 
-/** Runs part 4; `progress` gets a line per case. */
-export async function runCallCost(progress) {
+/** Part 4's measurements, in a thread that has used no map before (see runCallCost). */
+async function measure() {
   const random = mulberry32(SEED ^ 0xca11);
   const cached = new Uint32Array(CALLS).fill(PAGE); // one address: always in L1
   const lines = new Uint32Array(CALLS);
   for (let i = 0; i < CALLS; i++) lines[i] = PAGE + Math.floor(random() * ((RANDOM_BYTES - PAGE) / 64)) * 64;
   const nonShared = probe(false);
   const shared = probe(true);
-  const rows = [];
-  progress('part 4: call cost');
-  rows.push({ name: 'call/non-shared (one cached i32.load)', ...nsPerCall(nonShared, cached) });
-  rows.push({ name: 'call/shared (one cached i32.load)', ...nsPerCall(shared, cached) });
-  rows.push({ name: 'miss/shared (one random line of 64 MiB)', ...nsPerCall(shared, lines) });
-  for (const len of [1000, 1_000_000]) {
-    progress(`part 4: has, len=${len}`);
-    rows.push(...(await mapCases(len, random)));
+  const rows = [
+    { name: 'call/non-shared (one cached i32.load)', ...nsPerCall(nonShared, 'load', cached) },
+    { name: 'call/shared (one cached i32.load)', ...nsPerCall(shared, 'load', cached) },
+    { name: 'miss/shared (one random line of 64 MiB)', ...nsPerCall(shared, 'load', lines) },
+  ];
+  // One loop whose call site has seen two instances of the same module, as the facade's call
+  // sites do in a thread that uses two maps (each map has its own instance).
+  const either = new Function('args', `return (target) => {
+    let sink = 0;
+    for (let i = 0; i < args.length; i++) sink += target.load(args[i]) ? 1 : 0;
+    return sink;
+  }`)(cached);
+  const second = probe(true);
+  for (let round = 0; round < 3; round++) either(second);
+  rows.push({ name: 'call/shared, a call site that saw 2 instances', ...timed(() => either(shared), cached.length) });
+
+  const small = await maps(1000, random);
+  const large = await maps(1_000_000, random);
+  for (const [len, m] of [[1000, small], [1_000_000, large]]) {
+    rows.push({ name: `sharemap get, len=${len}, the thread's only map`, ...nsPerCall(m.ours, 'get', m.keys) });
+    rows.push({ name: `Map get, len=${len}`, ...nsPerCall(m.map, 'get', m.keys) });
   }
+  // Now the facade's own call sites into the core have seen both maps' instances.
+  for (const [len, m] of [[1000, small], [1_000_000, large]]) {
+    rows.push({ name: `sharemap get, len=${len}, after the thread used 2 maps`, ...nsPerCall(m.ours, 'get', m.keys) });
+  }
+  small.ours.close();
+  large.ours.close();
   return rows;
 }
+
+/**
+ * Runs part 4 in a new worker thread: parts 1-3 used many maps in this thread, and the facade's
+ * call sites would carry that history (the last rows show what it costs). `progress` gets a line.
+ */
+export function runCallCost(progress) {
+  progress('part 4: call cost (in a fresh worker thread)');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { callCost: true } });
+    worker.once('message', (rows) => {
+      resolve(rows);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`part 4 worker exited with code ${code} before reporting`)));
+  });
+}
+
+if (!isMainThread && workerData?.callCost) parentPort.postMessage(await measure());

@@ -140,9 +140,9 @@ for (const line of textTable(
 print();
 
 const callRows = await runCallCost(progress);
-print('Call cost (part 4): ns per call from one JS loop, median (min-max) of 9 passes of 2^20 calls');
-print('call/* = a one-load Wasm export (bench/call-cost.js), so the difference between its two rows is what V8 charges');
-print('extra for every call into a module that imports a shared memory, as sharemap\'s core does');
+print('Call cost (part 4, in a fresh worker thread): ns per call from one JS loop, median (min-max) of 9 passes of 2^20');
+print('calls. call/* = a one-load Wasm export (bench/call-cost.js): the price of the call itself, over non-shared and');
+print('shared memory, and from a call site that has seen two instances of the module (as in a thread using two maps)');
 for (const line of textTable(
   [
     { title: 'case', align: 'left' },
@@ -151,8 +151,6 @@ for (const line of textTable(
   ],
   callRows.map((r) => [r.name, formatNs(r.median), `(${formatNs(r.min)}-${formatNs(r.max)})`]),
 )) print(line);
-const [nonShared, shared] = callRows;
-print(`shared-memory surcharge: ${formatNs(shared.median - nonShared.median)} ns per call`);
 print();
 
 const chartTitle = `sharemap cross-thread throughput (median of ${T.repetitions} runs), ${env.machine.cores} cores, ` +
