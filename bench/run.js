@@ -50,7 +50,8 @@ print();
 const latencyRows = await runLatency(progress);
 print('Single-thread latency, ns per operation: median (p25-p75) over tinybench samples, each the mean of one batch');
 print('ratio = sharemap p50 / Map p50 (above 1: sharemap is slower); cpu = this thread\'s CPU time / wall time while');
-print('timing sharemap / Map (below 100%: descheduled for other processes, so that row is suspect)');
+print('timing sharemap / Map (below 100%: descheduled for other processes, so that row is suspect). Every part 1 map lives');
+print('in this one thread, so its calls into the core are not inlined: part 4 shows the cost (one map per thread: faster)');
 for (const line of textTable(
   [
     { title: 'task', align: 'left' },
