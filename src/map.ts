@@ -105,6 +105,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
   #keys: KeyCodec<K>;
   #values: ValueCodec<V>;
   readonly #FOUND: number;
+  /** FOUND if values are inline (get's result is a number in staging), else NaN: no status. */
+  readonly #FOUND_INLINE: number;
   readonly #NOT_FOUND: number;
 
   private constructor(handle: MapHandle, register: (x: CoreExports, layout: Layout) => number) {
@@ -121,17 +123,27 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     this.#keys = keyCodec(handle.key) as KeyCodec<K>;
     this.#values = valueCodec(handle.value) as ValueCodec<V>;
     this.#FOUND = layout.FOUND;
+    this.#FOUND_INLINE = this.#values.inline ? layout.FOUND : NaN;
     this.#NOT_FOUND = layout.NOT_FOUND;
     coreOf.set(this, core.exports);
   }
 
   /** The value of `key`, or undefined. */
   get(key: K): V | undefined {
+    // A hit on a map of inline values is written out here and the rest moved to #getMore, so that
+    // `get` stays small enough for V8 to inline into its caller with the call into the core:
+    // with the codec's `result` call on this path, gets on 1M entries took 1.4x as long.
+    const status = this.#x.get(this.#keys.stage(this.#staging, key));
+    if (status === this.#FOUND_INLINE) return this.#staging.f64[this.#staging.resultIndex] as V;
+    return this.#getMore(key, status);
+  }
+
+  #getMore(key: K, status: number): V | undefined {
     for (;;) {
-      const status = this.#x.get(this.#keys.stage(this.#staging, key));
       if (status === this.#FOUND) return this.#values.result(this.#staging);
       if (status === this.#NOT_FOUND) return undefined;
       this.#recover(status);
+      status = this.#x.get(this.#keys.stage(this.#staging, key));
     }
   }
 
