@@ -24,6 +24,8 @@ import { totalCount } from "./thread";
 import { classOf, classSize } from "./alloc";
 import { hashInline } from "./hash";
 import { mapKeyKind, mapSeed, stagingArea } from "./map";
+import { readLock, readUnlock } from "./rwlock";
+import { HDR_RW_STATE } from "./layout";
 
 let entries: i64 = 0;
 
@@ -113,3 +115,10 @@ export function forceGrowth(sameSize: bool): bool {
   unpin();
   return started;
 }
+
+// ── Strategy 'rwlock' (test/concurrency/rwlock.test.ts forces an interleaving with these) ──────
+/** Takes the map's read lock and returns holding it, across calls: tests only. */
+export function debugReadLock(): void { readLock(); }
+export function debugReadUnlock(): void { readUnlock(); }
+/** The rwState word (layout.ts), to watch a writer announce itself and readers queue. */
+export function debugRwState(): u32 { return load<u32>(MAP_HEADER + HDR_RW_STATE); }

@@ -14,6 +14,10 @@ export {
   getOwned, hasOwned, setOwned, getOrInsertOwned, removeOwned, compareAndSetOwned,
   compareAndDeleteOwned, addOwned, clearOwned, iterationBegin, iterationEnd,
 } from "./owner";
+export {
+  getLocked, hasLocked, iterateLocked, setLocked, getOrInsertLocked, removeLocked,
+  compareAndSetLocked, compareAndDeleteLocked, addLocked, clearLocked,
+} from "./rwlock";
 export { get, has, set, getOrInsert, remove, compareAndSet, compareAndDelete, add } from "./map";
 export { clear } from "./clear";
 export { stats } from "./stats";
@@ -43,6 +47,7 @@ export const STAGE_OTHER_SLOT: u32 = <u32>layout.STAGE_OTHER_SLOT;
 export const STAGE_OTHER_JS_ID: u32 = <u32>layout.STAGE_OTHER_JS_ID;
 export const STRATEGY_CONCURRENT: u32 = layout.STRATEGY_CONCURRENT;
 export const STRATEGY_OWNED: u32 = layout.STRATEGY_OWNED;
+export const STRATEGY_RWLOCK: u32 = layout.STRATEGY_RWLOCK;
 export const LEN_UTF16: u32 = layout.LEN_UTF16;
 export const LEN_BYTES_MASK: u32 = layout.LEN_BYTES_MASK;
 export const MAX_KEY_BYTES: u32 = layout.MAX_KEY_BYTES;

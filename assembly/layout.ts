@@ -39,6 +39,8 @@
 // ╞═══════════ owner: line 2, strategy 'owned' only (owner.ts) ═══════════════════════╡
 // │ 128   4  owner        OWNER_* bits: writer's thread slot + 1, HELD, write seq    │
 // │ 132   4  iterators    iterations registered by all threads (O6)                  │
+// │ 136   4  rwState      strategy 'rwlock' (rwlock.ts): RW_* bits, see below        │
+// │ 140   4  rwWriter     strategy 'rwlock': lock word, one writer at a time (L1)    │
 // ╞═══════════ epoch: line 3 ═════════════════════════════════════════════════════════╡
 // │ 192   4  epoch        global epoch, steps of EPOCH_STEP                          │
 // │ 196   4  threadHigh   1 + highest thread slot ever registered                    │
@@ -71,6 +73,8 @@
 // Its own line: every write of an owned map stores `owner` twice, and every read loads it.
 @inline export const HDR_OWNER: usize = 2 * CACHE_LINE;
 @inline export const HDR_ITERATORS: usize = HDR_OWNER + sizeof<u32>();
+@inline export const HDR_RW_STATE: usize = HDR_ITERATORS + sizeof<u32>();
+@inline export const HDR_RW_WRITER: usize = HDR_RW_STATE + sizeof<u32>();
 
 
 @inline export const HDR_EPOCH: usize = 3 * CACHE_LINE;
@@ -101,6 +105,22 @@
 // are in src/options.ts STRATEGIES, in this order.
 @inline export const STRATEGY_CONCURRENT: u32 = 0; // per-chain locks, optimistic readers
 @inline export const STRATEGY_OWNED: u32 = 1;      // one writer at a time, misuse detected (owner.ts)
+@inline export const STRATEGY_RWLOCK: u32 = 2;     // one read/write lock for the map (rwlock.ts)
+
+// ── The read/write lock word (rwlock.ts, strategy 'rwlock') ───────────────────────────────────
+// ╒════════════ rwState (32 bits) ════════════════════════════════════════════╕
+// │ bits 0-7   active readers (at most MAX_THREADS: one operation per thread) │
+// │ bits 8-15  readers waiting for the current writer to finish (L3)          │
+// │ bit  16    WRITER: a writer holds the lock or is waiting for readers (L2) │
+// │ bits 17-31 phase: +1 at each writer release, which admits the waiters (L5)│
+// ╘═══════════════════════════════════════════════════════════════════════════╛
+@inline export const RW_READER: u32 = 1;
+@inline export const RW_READERS_MASK: u32 = 0xff;
+@inline export const RW_WAITING_SHIFT: u32 = 8;
+@inline export const RW_WAITER: u32 = 1 << RW_WAITING_SHIFT;
+@inline export const RW_WAITING_MASK: u32 = 0xff << RW_WAITING_SHIFT;
+@inline export const RW_WRITER: u32 = 1 << 16;
+@inline export const RW_PHASE: u32 = 1 << 17;
 
 // ── The owner word (owner.ts, strategy 'owned') ────────────────────────────────────────────────
 // ╒════════════ owner word (32 bits) ═════════════════════════════════════════╕

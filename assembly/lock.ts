@@ -104,3 +104,15 @@ export function unlock(word: usize): void {
 function countSpins(spins: u32): void {
   if (spins > 0) atomic.add<u32>(selfSlot(), spins, TS_LOCK_SPINS);
 }
+
+// ── Waiting on other words (rwlock.ts) ─────────────────────────────────────────────────────────
+/** Sleeps while the word at `word` holds `expected` (through waitLock: see the top of this file). */
+@inline export function waitWord(word: usize, expected: u32): void {
+  atomic.add<u32>(selfSlot(), 1, TS_LOCK_WAITS);
+  waitLock(<i32>word, <i32>expected);
+}
+
+/** Wakes every thread sleeping on `word`. */
+@inline export function notifyAll(word: usize): void {
+  atomic.notify(word, u32.MAX_VALUE);
+}

@@ -14,7 +14,7 @@
 
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_KEY_KIND, HDR_VALUE_KIND, HDR_SEED,
-  HDR_STRATEGY, STRATEGY_OWNED,
+  HDR_STRATEGY, STRATEGY_CONCURRENT,
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
   STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
   MAX_VALUE_BYTES, BUCKET_SIZE, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
@@ -43,12 +43,15 @@ let valueKind: u32 = 0;
 let seed: u64 = 0;
 let staging: usize = 0;
 let stagingSize: u32 = 0;
-/** False for strategy 'owned', whose owner word (owner.ts, O1) already excludes other writers. */
+/**
+ * Only strategy 'concurrent' locks chains: the others exclude other writers already, with the
+ * owner word (owner.ts, O1) or the map's write lock (rwlock.ts, L1–L2).
+ */
 let chainLocks: bool = true;
 
 /** Called after registerThread and whenever the staging area moves. */
 export function loadIdentity(): void {
-  chainLocks = load<u32>(MAP_HEADER + HDR_STRATEGY) != STRATEGY_OWNED;
+  chainLocks = load<u32>(MAP_HEADER + HDR_STRATEGY) == STRATEGY_CONCURRENT;
   keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
   valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
   seed = load<u64>(MAP_HEADER + HDR_SEED);
@@ -242,7 +245,7 @@ function lockChain(): usize {
   }
 }
 
-/** W8, unless the map is 'owned' and lockChain took no chain lock. */
+/** W8, unless lockChain took no chain lock (strategies other than 'concurrent'). */
 @inline function unlockChain(head: usize): void {
   if (chainLocks) unlock(head + BKT_LOCK);
 }

@@ -40,6 +40,17 @@ export interface CoreExports {
   clearOwned(): number;
   iterationBegin(): number;
   iterationEnd(): void;
+  // Strategy 'rwlock' (assembly/rwlock.ts): the same signatures, under the map's read/write lock.
+  getLocked(key: number): number;
+  hasLocked(key: number): number;
+  iterateLocked(cursor: number, width: number): number;
+  setLocked(key: number, value: number, valueLen: number): number;
+  getOrInsertLocked(key: number, value: number, valueLen: number): number;
+  removeLocked(key: number): number;
+  compareAndSetLocked(key: number, expected: number, expectedLen: number, next: number, nextLen: number): number;
+  compareAndDeleteLocked(key: number, expected: number, expectedLen: number): number;
+  addLocked(key: number, delta: number): number;
+  clearLocked(): number;
 }
 
 /** Test-only exports of the debug build (assembly/index.debug.ts). */

@@ -117,7 +117,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     this.handle = handle;
     this.#slot = slot + 1;
     this.strategy = STRATEGIES[core.exports.headerStrategy()] ?? 'concurrent';
-    this.#x = this.strategy === 'owned' ? ownedExports(core.exports) : core.exports;
+    this.#x = this.strategy === 'owned' ? ownedExports(core.exports)
+      : this.strategy === 'rwlock' ? rwlockExports(core.exports) : core.exports;
     this.#layout = layout;
     this.#staging = new Staging(core.exports, handle.memory, layout, handle.maxMemory, layout.STAGING_INITIAL_SIZE);
     this.#keys = keyCodec(handle.key) as KeyCodec<K>;
@@ -493,6 +494,23 @@ function ownedExports(x: CoreExports): CoreExports {
     compareAndDelete: x.compareAndDeleteOwned,
     add: x.addOwned,
     clear: x.clearOwned,
+  };
+}
+
+/** The exports a map of strategy 'rwlock' calls: each operation under the map's read/write lock. */
+function rwlockExports(x: CoreExports): CoreExports {
+  return {
+    ...x,
+    get: x.getLocked,
+    has: x.hasLocked,
+    iterate: x.iterateLocked,
+    set: x.setLocked,
+    getOrInsert: x.getOrInsertLocked,
+    remove: x.removeLocked,
+    compareAndSet: x.compareAndSetLocked,
+    compareAndDelete: x.compareAndDeleteLocked,
+    add: x.addLocked,
+    clear: x.clearLocked,
   };
 }
 

@@ -17,13 +17,14 @@ export interface KindTypes {
  * How threads share the map (README, "Which strategy?"). 'concurrent' (the default): a lock per
  * bucket chain and lock-free readers. 'owned': one writer at a time and no per-bucket locks; a
  * second writer, a read during a write, or a write during another thread's iteration throws
- * ConcurrentMapMisuseError (Go's fail-fast map, made deterministic and catchable).
+ * ConcurrentMapMisuseError (Go's fail-fast map, made deterministic and catchable). 'rwlock': one
+ * writer-preferring read/write lock for the whole map (Go's RWMutex + map).
  */
-export type Strategy = 'concurrent' | 'owned';
+export type Strategy = 'concurrent' | 'owned' | 'rwlock';
 /** In the order of assembly/layout.ts STRATEGY_*: the index is the code in the map header. */
-export const STRATEGIES: readonly Strategy[] = ['concurrent', 'owned'];
+export const STRATEGIES: readonly Strategy[] = ['concurrent', 'owned', 'rwlock'];
 /** Named by the issue that adds strategies, not built yet: a clearer error than "unknown". */
-const PLANNED_STRATEGIES = ['rwlock', 'read-mostly', 'sharded'];
+const PLANNED_STRATEGIES = ['read-mostly', 'sharded'];
 
 export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKind = ValueKind> {
   key: KK;

@@ -20,7 +20,9 @@ const CORE_FUNCTIONS = [
   'getOrInsert', 'remove', 'compareAndSet', 'compareAndDelete', 'add', 'clear', 'size', 'stats',
   'iterationWidth', 'iterate', 'headerStrategy', 'getOwned', 'hasOwned', 'setOwned', 'getOrInsertOwned',
   'removeOwned', 'compareAndSetOwned', 'compareAndDeleteOwned', 'addOwned', 'clearOwned',
-  'iterationBegin', 'iterationEnd',
+  'iterationBegin', 'iterationEnd', 'getLocked', 'hasLocked', 'iterateLocked', 'setLocked',
+  'getOrInsertLocked', 'removeLocked', 'compareAndSetLocked', 'compareAndDeleteLocked', 'addLocked',
+  'clearLocked',
 ];
 /** The debug build's test-only functions (assembly/index.debug.ts). */
 const DEBUG_FUNCTIONS = ['checkInvariants', 'classOfSize', 'sizeOfClass', 'hashOfBits', 'matchTophashMask'];

@@ -100,7 +100,7 @@ describe("strategy 'owned'", () => {
 
   it('bad strategy and ownerAttempts are refused naming the option and the limit', async () => {
     await expect(ConcurrentMap.create({ key: 'number', value: 'number', strategy: 'tree' as any }))
-      .rejects.toThrow(/options\.strategy must be one of 'concurrent', 'owned', got tree/);
+      .rejects.toThrow(/options\.strategy must be one of 'concurrent', 'owned', 'rwlock', got tree/);
     await expect(ConcurrentMap.create({ key: 'number', value: 'number', strategy: 'sharded' as any }))
       .rejects.toThrow(/options\.strategy 'sharded' is not available in this version/);
     for (const bad of [0, 1001, 2.5, -1, NaN, '3']) {
