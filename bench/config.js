@@ -79,6 +79,12 @@ export const throughput = {
   postMessageChunkOps: 100,
   /** Implementations beside sharemap; lmdb runs only if it is installed (bench/baselines/lmdb.js). */
   baselines: ['js-map', 'global-lock', 'postmessage', 'postmessage-batch', 'lmdb'],
+  /**
+   * sharemap's other strategies (README, Strategies), each a map of its own filled alike; impl
+   * 'sharemap' is the default strategy, 'concurrent'. 'owned' runs writing workloads on one
+   * thread only: a second writer would throw, by design.
+   */
+  strategies: ['owned', 'rwlock'],
   workloads: FULL ? fullMatrix() : DEFAULT_WORKLOADS,
   /** Deadline of one run (start-up, a 1M-entry Map build, warm-up, timed window). */
   runTimeoutMs: 120_000,

@@ -15,6 +15,7 @@ import { runThroughput } from './throughput.js';
 import { runMemory } from './memory.js';
 import { runCallCost } from './call-cost.js';
 import { throughputSvg } from './chart.js';
+import { compareStrategies, strategyTable } from './strategies.js';
 import { formatNs, formatOps, formatRatio, textTable } from './report.js';
 
 const started = performance.now();
@@ -105,6 +106,11 @@ for (const line of textTable(
   ]),
 )) print(line);
 for (const note of throughputNotes) print(note);
+const strategyComparison = compareStrategies(throughputRows);
+print('');
+print('Strategies side by side (README, "Which strategy?"): median M ops/s summed over threads; owned writes');
+print('from one thread only (a second writer would throw), so its writing workloads have no 2-thread row');
+for (const line of strategyTable(strategyComparison)) print(line);
 const problems = throughputRows.filter((r) => r.problems.length > 0);
 for (const r of problems) print(`PROBLEM ${r.name} ${r.impl}: ${r.problems.join('; ')}`);
 if (problems.length === 0 && throughputRows.some((r) => r.op === 'counter')) {
@@ -167,6 +173,7 @@ writeFileSync(file, JSON.stringify({
   latency: latencyRows,
   throughput: throughputRows,
   throughputNotes,
+  strategyComparison,
   memory: memoryRows,
   callCost: callRows,
   sink: sinkValue(),

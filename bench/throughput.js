@@ -2,6 +2,8 @@
 // the shared structures once (our map, the global-lock table, the lmdb directory), fills them
 // with the same entries, and runs every implementation at every thread count on them:
 //   - sharemap: our map, attached by 1, 2 (… 4 with BENCH_FULL) workers through runWorkers;
+//   - sharemap-owned, sharemap-rwlock: the same with strategy 'owned' or 'rwlock' (config.js
+//     strategies), each a map of its own; owned writes from one thread only;
 //   - js-map: a JS Map on one worker thread (its own Map: a Map cannot be shared);
 //   - global-lock: bench/baselines/global-lock-table.js, number keys only;
 //   - postmessage, postmessage-batch: a Map in an owner worker, reached by N client workers
@@ -39,13 +41,19 @@ const churnRoom = (len) => len;
 export const configName = (workload, threads) =>
   workload === CONTROL ? `control/threads=${threads}` : `${workloadName(workload)}/threads=${threads}`;
 
+/** Our implementations: 'sharemap' (strategy 'concurrent') and one per other strategy. */
+const SHAREMAP_IMPLS = ['sharemap', ...params.strategies.map((s) => `sharemap-${s}`)];
+const isSharemap = (impl) => SHAREMAP_IMPLS.includes(impl);
+const strategyOf = (impl) => (impl === 'sharemap' ? 'concurrent' : impl.slice('sharemap-'.length));
+
 /** The implementations that run `workload`, each with its thread counts. */
 function configurations(workload, lmdbAvailable) {
   const configs = [];
-  for (const impl of ['sharemap', ...params.baselines]) {
+  for (const impl of [...SHAREMAP_IMPLS, ...params.baselines]) {
     if (impl === 'global-lock' && workload.key !== 'number') continue;
     if (impl === 'lmdb' && !lmdbAvailable) continue;
-    const threads = impl === 'js-map' ? [1] : params.threads;
+    const oneThread = impl === 'js-map' || (impl === 'sharemap-owned' && workload.op !== 'read');
+    const threads = oneThread ? [1] : params.threads;
     for (const t of threads) configs.push({ workload, impl, threads: t });
   }
   return configs;
@@ -54,22 +62,26 @@ function configurations(workload, lmdbAvailable) {
 /** The structures every run of `workload` shares, filled with the workload's entries. */
 async function prepare(workload, lmdbAvailable) {
   const { key, len } = workload;
-  const map = await ConcurrentMap.create({ key, value: 'number', initialCapacity: len });
-  populate((k, v) => map.set(k, v), workload);
+  const maps = {};
+  for (const impl of SHAREMAP_IMPLS) {
+    maps[impl] = await ConcurrentMap.create({ key, value: 'number', initialCapacity: len, strategy: strategyOf(impl) });
+    populate((k, v) => maps[impl].set(k, v), workload);
+  }
+  const map = maps.sharemap;
   let table;
   if (key === 'number') {
     table = new GlobalLockTable(createGlobalLockBuffer(len + churnRoom(len)));
     populate((k, v) => table.set(k, v), workload);
   }
   const lmdb = lmdbAvailable ? await createLmdb(workload) : undefined;
-  return { map, table, lmdb };
+  return { map, maps, table, lmdb };
 }
 
 /** Sum of the counters, for the counter check; null where it cannot be read. */
 function counterSum(impl, shared) {
-  if (impl === 'sharemap') {
+  if (isSharemap(impl)) {
     let sum = 0;
-    shared.map.forEach((v) => (sum += v));
+    shared.maps[impl].forEach((v) => (sum += v));
     return sum;
   }
   if (impl === 'global-lock') return shared.table.sumValues();
@@ -96,14 +108,15 @@ async function runOnce(config, shared) {
     buffer: impl === 'global-lock' ? shared.table.buffer : undefined,
     lmdbPath: impl === 'lmdb' ? shared.lmdb.path : undefined,
   };
-  const statsBefore = impl === 'sharemap' ? shared.map.stats() : undefined;
+  const map = isSharemap(impl) ? shared.maps[impl] : undefined;
+  const statsBefore = map?.stats();
   const sumBefore = workload.op === 'counter' ? counterSum(impl, shared) : null;
   const results = postMessage
     ? await runPostMessage({ impl, threads, timeoutMs: params.runTimeoutMs, args })
     : await runWorkers({
       task: TASK,
       threads,
-      map: impl === 'sharemap' ? shared.map : undefined,
+      map,
       timeoutMs: params.runTimeoutMs,
       args,
     });
@@ -115,7 +128,7 @@ async function runOnce(config, shared) {
     const grown = counterSum(impl, shared) - sumBefore;
     if (grown !== expected) problems.push(`counters grew by ${grown}, expected ${expected} (lost or extra updates)`);
   }
-  const statsAfter = statsBefore && shared.map.stats();
+  const statsAfter = statsBefore && map.stats();
   return {
     opsPerSecond: perThread.reduce((a, b) => a + b, 0),
     perThread,
@@ -138,7 +151,7 @@ function summarize(config, runs) {
     threads: config.threads,
     opsPerSecond: { median: median(totals), min: Math.min(...totals), max: Math.max(...totals) },
     cpuShareMedian: shares.includes(null) ? null : median(shares),
-    lockWaitsMedian: config.impl === 'sharemap' ? median(runs.map((r) => r.lockWaits)) : null,
+    lockWaitsMedian: isSharemap(config.impl) ? median(runs.map((r) => r.lockWaits)) : null,
     problems: [...new Set(runs.flatMap((r) => r.problems))],
     runs,
   };
@@ -188,7 +201,7 @@ export async function runThroughput(progress) {
         `(${workload.len} at start), memory used ${(stats.memoryUsed / 2 ** 20).toFixed(1)} MiB of ` +
         `${(stats.memoryReserved / 2 ** 20).toFixed(1)} MiB reserved`);
     } finally {
-      shared.map.close();
+      for (const m of Object.values(shared.maps)) m.close();
       shared.lmdb?.remove();
     }
   }

@@ -39,6 +39,8 @@ export default async function throughput(map, { index, threads, args }) {
 async function open(impl, map, args) {
   switch (impl) {
     case 'sharemap':
+    case 'sharemap-owned':
+    case 'sharemap-rwlock':
       return map;
     case 'js-map': {
       const m = new JsMapTarget();
