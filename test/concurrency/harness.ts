@@ -14,11 +14,18 @@ export const THREAD_COUNTS = [2, 4] as const;
 
 export const task = (name: string): URL => new URL(`./tasks/${name}.mjs`, import.meta.url);
 
+/**
+ * The strategy the stress suites run on: test/strategies/stress.*.test.ts set
+ * SHAREMAP_TEST_STRATEGY and import the suites, so each runs once per strategy that allows
+ * concurrent writers (default 'concurrent'). A test that names a strategy itself keeps it.
+ */
+const STRATEGY = process.env.SHAREMAP_TEST_STRATEGY as CreateOptions['strategy'] | undefined;
+
 /** A map on the debug core, so checkInvariants works on it. */
 export async function debugMap<KK extends KeyKind, VK extends ValueKind>(
   options: CreateOptions<KK, VK>,
 ) {
-  return ConcurrentMap.create({ ...options, module: await debugModule() });
+  return ConcurrentMap.create({ ...(STRATEGY ? { strategy: STRATEGY } : {}), ...options, module: await debugModule() });
 }
 
 /** Every entry of `map`, failing on a key yielded twice. Call only while no thread writes. */
