@@ -11,11 +11,12 @@
 //    readers (the writer never sees one: reads do not hold the owner word); a read that returned
 //    must return a value of the key read, or undefined.
 //  - 'iterate': forced interleaving, per round: thread 0 starts an iteration and pauses inside it
-//    (words[STARTED]); every other thread then tries set, delete, add and clear, each of which
-//    must throw WRITE_DURING_ITERATION naming thread 0, and a get, which must work; when all
+//    (words[STARTED]); every other thread then tries, one after another, set, delete, add and
+//    clear, each of which must throw WRITE_DURING_ITERATION naming thread 0, and a get, which
+//    must work; when all
 //    are done (words[TRIED]) thread 0 finishes its pass, writing to the map itself meanwhile (a
-//    thread may write during its own iteration), and signals words[ENDED]; then the others'
-//    writes must succeed.
+//    thread may write during its own iteration), and signals words[ENDED]; then the others
+//    write one after another (words[TURN]), and those writes must succeed.
 import { threadId } from 'node:worker_threads';
 import { barrier, bump, waitAtLeast, ownedKey, numberValue, numberValueKey } from './common.mjs';
 
@@ -25,7 +26,9 @@ export const TRIED = 3;
 export const ENDED = 4;
 /** Misuse errors seen by all threads so far ('writes', 'read'): the run goes on until there are some. */
 export const SEEN = 5;
-export const WORDS = 6;
+/** 'iterate': after ENDED the writers write one at a time, in index order, counted here. */
+export const TURN = 6;
+export const WORDS = 7;
 
 export default function ownedMisuse(map, { index, threads, args }) {
   const { mode, words, rounds, maxRounds = rounds, roundOps, ownKeys } = args;
@@ -107,6 +110,8 @@ export default function ownedMisuse(map, { index, threads, args }) {
         bump(words, ENDED);
       } else {
         waitAtLeast(words, STARTED, round + 1);
+        // One writer at a time here too: two trying at once would (rightly) see each other first.
+        waitAtLeast(words, TRIED, round * (threads - 1) + index - 1);
         const key = ownedKey(index, threads, round % ownKeys);
         const tried = [
           attempt(() => map.set(key, numberValue(key, version++, KEY_SPACE)), 'WRITE_DURING_ITERATION'),
@@ -118,6 +123,7 @@ export default function ownedMisuse(map, { index, threads, args }) {
         if (!attempt(() => map.get(key))) result.unexpected.push(`round ${round}: a read failed during an iteration`);
         bump(words, TRIED);
         waitAtLeast(words, ENDED, round + 1);
+        waitAtLeast(words, TURN, round * (threads - 1) + index - 1); // one writer at a time
         for (let i = 0; i < 20; i++) {
           const j = (round * 20 + i) % ownKeys;
           const k = ownedKey(index, threads, j);
@@ -125,6 +131,7 @@ export default function ownedMisuse(map, { index, threads, args }) {
           map.set(k, value); // no other thread writes or iterates now: must not throw
           state.set(k, value);
         }
+        bump(words, TURN);
       }
     }
   }
