@@ -6,7 +6,7 @@
 // goes round again, so every key present when clear started and never re-inserted is gone.
 
 import {
-  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, BKT_LOCK, BUCKET_SIZE, KEY_BLOB, VALUE_BLOB,
+  ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, BUCKET_SIZE, KEY_BLOB, VALUE_BLOB,
   TBL_OVERFLOW_COUNT, BKT_TOPHASH, blobPtr, blobBytes, tableBucket, tableMask,
 } from "./layout";
 import { lock, unlock, load32, add32, store64 } from "./lock";
@@ -17,19 +17,28 @@ import {
 } from "./bucket";
 import { isEvacuated } from "./evacuate";
 import { mapKeyKind, mapValueKind } from "./map";
+import { currentRoot, rootCount, useRoot } from "./root";
 
 /** Returns OK (the status the 'owned' variant, owner.ts, may replace with a misuse). */
 export function clear(): i32 {
   pin();
-  let again = true;
-  while (again) {
-    const table = load32(MAP_HEADER + HDR_TABLE);
-    const old = load32(MAP_HEADER + HDR_OLD_TABLE);
-    if (old != 0) clearTable(old);
-    again = clearTable(table);
+  for (let i: u32 = 0; i < rootCount(); i++) {
+    useRoot(i);
+    clearRoot();
   }
   unpin();
   return 0; // status.ts OK
+}
+
+/** Empties the current root's tables (root.ts); precondition: pinned. */
+export function clearRoot(): void {
+  let again = true;
+  while (again) {
+    const table = load32(currentRoot() + ROOT_TABLE);
+    const old = load32(currentRoot() + ROOT_OLD_TABLE);
+    if (old != 0) clearTable(old);
+    again = clearTable(table);
+  }
 }
 
 /** Empties every chain of `table` that is not EVACUATED; true if it met an EVACUATED one. */

@@ -25,17 +25,21 @@ import { classOf, classSize } from "./alloc";
 import { hashInline } from "./hash";
 import { mapKeyKind, mapSeed, stagingArea } from "./map";
 import { readLock, readUnlock } from "./rwlock";
-import { HDR_RW_STATE } from "./layout";
+import { HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE } from "./layout";
+import { rootAt, rootCount, currentRoot } from "./root";
 
 let entries: i64 = 0;
 
 export function checkInvariants(): i32 {
   entries = 0;
-  const table = <usize>load<u32>(MAP_HEADER + HDR_TABLE);
-  const old = <usize>load<u32>(MAP_HEADER + HDR_OLD_TABLE);
   let broken: i32 = 0;
-  if (old != 0) broken = checkTable(old, 0);
-  if (broken == 0) broken = checkTable(table, old);
+  for (let i: u32 = 0; i < rootCount() && broken == 0; i++) {
+    const root = rootAt(i);
+    const table = <usize>load<u32>(root + ROOT_TABLE);
+    const old = <usize>load<u32>(root + ROOT_OLD_TABLE);
+    if (old != 0) broken = checkTable(old, 0);
+    if (broken == 0) broken = checkTable(table, old);
+  }
   if (broken == 0 && entries != totalCount()) broken = 5;
   return broken;
 }
@@ -110,7 +114,7 @@ export function matchTophashMask(low: u32, high: u32, top: u32): u32 {
  */
 export function forceGrowth(sameSize: bool): bool {
   pin();
-  const table = <usize>load<u32>(MAP_HEADER + HDR_TABLE);
+  const table = <usize>load<u32>(currentRoot() + ROOT_TABLE);
   const started = startGrowth(table, sameSize ? tableB(table) : tableB(table) + 1);
   unpin();
   return started;

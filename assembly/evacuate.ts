@@ -14,8 +14,9 @@
 //  - an old bucket is EVACUATED exactly once, so the `evacuated` counter reaches the bucket count
 //    exactly once, and that thread ends the growth (G5) and retires the old table (G6).
 
+import { currentRoot, rootCount } from "./root";
 import {
-  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_GROW_LOCK, TBL_NEVACUATE,
+  MAP_HEADER, HDR_TABLES_GEN, ROOT_TABLE, ROOT_OLD_TABLE, ROOT_GROW_LOCK, TBL_NEVACUATE,
   TBL_EVACUATED, BKT_LOCK, BKT_VERSION, BUCKET_SIZE, BUCKET_SLOTS, VERSION_EVACUATED,
   VERSION_STEP, TBL_B, TBL_BUCKET_MASK, TBL_NEXT, TBL_SIZE_BYTES, TBL_OVERFLOW_COUNT,
   LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, MAX_B, tableBucket, tableBytes, tableB, tableMask, tableNext,
@@ -55,11 +56,12 @@ export function newTable(B: u32): usize {
  * a writer that just linked an overflow bucket, after unlocking its chain.
  */
 export function maybeGrow(table: usize, keyKind: u32, seed: u64): void {
-  if (load32(MAP_HEADER + HDR_OLD_TABLE) != 0) return;
+  if (load32(currentRoot() + ROOT_OLD_TABLE) != 0) return;
   const B = tableB(table);
   const buckets = <i64>1 << B;
   let newB: u32;
-  if (totalCount() * LOAD_FACTOR_DEN > buckets * LOAD_FACTOR_NUM) {
+  // A sharded map's keys spread evenly over its roots by hash, so a root holds about its share.
+  if (totalCount() / <i64>rootCount() * LOAD_FACTOR_DEN > buckets * LOAD_FACTOR_NUM) {
     if (B >= MAX_B) return;
     newB = B + 1;
   } else if (<i64>load32(table, TBL_OVERFLOW_COUNT) >= buckets) {
@@ -76,15 +78,16 @@ export function maybeGrow(table: usize, keyKind: u32, seed: u64): void {
  * or no memory: then chains just get longer).
  */
 export function startGrowth(table: usize, newB: u32): bool {
-  const growLock = MAP_HEADER + HDR_GROW_LOCK;
+  const root = currentRoot();
+  const growLock = root + ROOT_GROW_LOCK;
   if (!tryLock(growLock)) return false; // someone else is starting one
   let started = false;
-  if (load32(MAP_HEADER + HDR_TABLE) == <u32>table && load32(MAP_HEADER + HDR_OLD_TABLE) == 0) {
+  if (load32(root + ROOT_TABLE) == <u32>table && load32(root + ROOT_OLD_TABLE) == 0) {
     const next = newTable(newB);
     if (next != 0) {
       store32(table, <u32>next, TBL_NEXT);
-      store32(MAP_HEADER + HDR_OLD_TABLE, <u32>table); // G2: before G3, so whoever sees the new table sees the old one
-      store32(MAP_HEADER + HDR_TABLE, <u32>next); // G3
+      store32(root + ROOT_OLD_TABLE, <u32>table); // G2: before G3, so whoever sees the new table sees the old one
+      store32(root + ROOT_TABLE, <u32>next); // G3
       started = true;
     }
   }
@@ -199,7 +202,7 @@ function rollBackChain(head: usize): void {
 
 /** G5–G6: the last old bucket is done: drop the old table and retire its memory. */
 function finishGrowth(old: usize): void {
-  store32(MAP_HEADER + HDR_OLD_TABLE, 0); // G5
+  store32(currentRoot() + ROOT_OLD_TABLE, 0); // G5
   add32(MAP_HEADER + HDR_TABLES_GEN, 1); // unpinned readers that read `old` retry from here on
   retire(old, load<u32>(old, TBL_SIZE_BYTES)); // G6
 }

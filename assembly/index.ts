@@ -9,7 +9,7 @@ import { stagingArea } from "./map";
 import { STATS_FIELD_COUNT } from "./stats";
 import * as init from "./init";
 
-export { initMap, attach, close, headerVersion, headerStrategy, reserveStaging } from "./init";
+export { initMap, attach, close, headerVersion, headerStrategy, headerShards, reserveStaging } from "./init";
 export {
   getOwned, hasOwned, setOwned, getOrInsertOwned, removeOwned, compareAndSetOwned,
   compareAndDeleteOwned, addOwned, clearOwned, iterationBegin, iterationEnd,
@@ -18,6 +18,10 @@ export {
   getLocked, hasLocked, iterateLocked, setLocked, getOrInsertLocked, removeLocked,
   compareAndSetLocked, compareAndDeleteLocked, addLocked, clearLocked,
 } from "./rwlock";
+export {
+  getSharded, hasSharded, setSharded, getOrInsertSharded, removeSharded, compareAndSetSharded,
+  compareAndDeleteSharded, addSharded, clearSharded, iterationWidthShard, iterateShard,
+} from "./shards";
 export { get, has, set, getOrInsert, remove, compareAndSet, compareAndDelete, add } from "./map";
 export { clear } from "./clear";
 export { stats } from "./stats";
@@ -48,6 +52,8 @@ export const STAGE_OTHER_JS_ID: u32 = <u32>layout.STAGE_OTHER_JS_ID;
 export const STRATEGY_CONCURRENT: u32 = layout.STRATEGY_CONCURRENT;
 export const STRATEGY_OWNED: u32 = layout.STRATEGY_OWNED;
 export const STRATEGY_RWLOCK: u32 = layout.STRATEGY_RWLOCK;
+export const STRATEGY_SHARDED: u32 = layout.STRATEGY_SHARDED;
+export const MAX_SHARDS: u32 = layout.MAX_SHARDS;
 export const LEN_UTF16: u32 = layout.LEN_UTF16;
 export const LEN_BYTES_MASK: u32 = layout.LEN_BYTES_MASK;
 export const MAX_KEY_BYTES: u32 = layout.MAX_KEY_BYTES;

@@ -7,7 +7,7 @@
 
 import {
   MAP_HEADER, HDR_MAGIC, HDR_LAYOUT_VERSION, HDR_SEED, HDR_KEY_KIND, HDR_VALUE_KIND,
-  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_STRATEGY, HDR_OWNER_ATTEMPTS, HDR_TABLE, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
+  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_STRATEGY, HDR_OWNER_ATTEMPTS, HDR_SHARDS, MAX_SHARDS, ROOT_TABLE, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
   TS_STAGING_SIZE, STAGING_INITIAL_SIZE, MAX_B, CACHE_LINE,
 } from "./layout";
 import { load32, store32 } from "./lock";
@@ -17,6 +17,7 @@ import { handOffRetired } from "./epoch";
 import { newTable } from "./evacuate";
 import { loadIdentity, stagingArea } from "./map";
 import { endAllIterations } from "./owner";
+import { loadRoots, rootCount, rootAt } from "./root";
 
 /** attach/initMap failures (negative, so a slot index can be the success value). */
 export const ATTACH_TOO_MANY_THREADS: i32 = -1;
@@ -30,7 +31,7 @@ export const ATTACH_OUT_OF_MEMORY: i32 = -4;
  */
 export function initMap(
   seedLow: i32, seedHigh: i32, keyKind: u32, valueKind: u32, initialB: u32, lockSpins: u32,
-  jsThreadId: u32, keyCodec: u32, valueCodec: u32, strategy: u32, ownerAttempts: u32,
+  jsThreadId: u32, keyCodec: u32, valueCodec: u32, strategy: u32, ownerAttempts: u32, shards: u32,
 ): i32 {
   const heapStart = (__heap_base + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
   store<u32>(MAP_HEADER + HDR_LAYOUT_VERSION, LAYOUT_VERSION);
@@ -43,14 +44,18 @@ export function initMap(
   store<u32>(MAP_HEADER + HDR_VALUE_CODEC, valueCodec);
   store<u32>(MAP_HEADER + HDR_STRATEGY, strategy);
   store<u32>(MAP_HEADER + HDR_OWNER_ATTEMPTS, ownerAttempts);
+  store<u32>(MAP_HEADER + HDR_SHARDS, shards < MAX_SHARDS ? shards : MAX_SHARDS);
   store<u32>(MAP_HEADER + HDR_EPOCH, 0);
   initHeap(heapStart);
   const slot = registerThread(jsThreadId);
   if (slot < 0) return ATTACH_TOO_MANY_THREADS;
   if (!allocStaging(STAGING_INITIAL_SIZE)) return ATTACH_OUT_OF_MEMORY;
-  const table = newTable(initialB < MAX_B ? initialB : MAX_B);
-  if (table == 0) return ATTACH_OUT_OF_MEMORY;
-  store32(MAP_HEADER + HDR_TABLE, <u32>table);
+  loadRoots();
+  for (let i: u32 = 0; i < rootCount(); i++) { // one table per root: shards split the capacity
+    const table = newTable(initialB < MAX_B ? initialB : MAX_B);
+    if (table == 0) return ATTACH_OUT_OF_MEMORY;
+    store32(rootAt(i) + ROOT_TABLE, <u32>table);
+  }
   store32(MAP_HEADER + HDR_MAGIC, MAP_MAGIC); // last: publishes everything above
   loadIdentity();
   return slot;
@@ -83,6 +88,11 @@ export function headerVersion(): u32 {
 /** The map's strategy (STRATEGY_*), read by the facade at attach. */
 export function headerStrategy(): u32 {
   return load32(MAP_HEADER + HDR_STRATEGY);
+}
+
+/** Shard roots of a sharded map (0 for every other strategy). */
+export function headerShards(): u32 {
+  return load32(MAP_HEADER + HDR_SHARDS);
 }
 
 /** Releases the calling thread's slot: what it retired goes on to others, its staging is freed. */

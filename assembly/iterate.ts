@@ -19,12 +19,13 @@
 // (inline: 8 bytes, an f64; blob: its bytes, padded to 8), the value (likewise).
 
 import {
-  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, KEY_BLOB, KEY_INT32, VALUE_BLOB, STAGE_DATA, STAGE_CURSOR,
+  ROOT_TABLE, ROOT_OLD_TABLE, KEY_BLOB, KEY_INT32, VALUE_BLOB, STAGE_DATA, STAGE_CURSOR,
   STAGE_COUNT, STAGE_NEED_BYTES, VERSION_WRITING, VERSION_EVACUATED, BUCKET_SIZE, BUCKET_SLOTS,
   blobPtr, blobBytes, blobLenWord, align8, tableBucket, tableB, tableMask, tableNext,
 } from "./layout";
 import { OK, DONE, NEEDS_SPACE } from "./status";
 import { load32 } from "./lock";
+import { currentRoot } from "./root";
 import { pin, unpin } from "./epoch";
 import { version, tophashes, usedSlots, overflowOf, slotKey, slotValue } from "./bucket";
 import { keyHash, inBounds } from "./keys";
@@ -39,7 +40,7 @@ let outFull: bool = false;
 
 /** The B to pass as B0: the current table's. */
 export function iterationWidth(): u32 {
-  return tableB(load32(MAP_HEADER + HDR_TABLE));
+  return tableB(load32(currentRoot() + ROOT_TABLE));
 }
 
 /**
@@ -79,8 +80,8 @@ export function iterate(cursor: u32, width: u32): i32 {
 }
 
 function visitLogical(logical: u32, width: u32): void {
-  const table = load32(MAP_HEADER + HDR_TABLE);
-  const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+  const table = load32(currentRoot() + ROOT_TABLE);
+  const old = load32(currentRoot() + ROOT_OLD_TABLE);
   // Pinned: neither table can be freed before unpin, and their B, mask and next stay readable.
   visitTable(old != 0 ? old : table, logical, width);
 }

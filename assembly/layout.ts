@@ -31,7 +31,8 @@
 // │  40   4  strategy     STRATEGY_*: how threads share the map (README, Strategies) │
 // │  44   4  ownerAttempts  owned: owner-word CAS attempts before CONCURRENT_WRITES  │
 // │                       (O1); the facade's default is 3                            │
-// ╞═══════════ tables: line 1, written when a growth starts or ends ══════════════════╡
+// │  48   4  shards       sharded: how many roots at SHARD_ROOTS; else 0 (root.ts)   │
+// ╞═══════════ tables: line 1, root 0 (root.ts), written when a growth starts or ends ═╡
 // │  64   4  table        the current table (where new keys go)                      │
 // │  68   4  oldTable     the table being evacuated, or 0                            │
 // │  72   4  tablesGen    +1 each time a table is retired (lock-free readers check)  │
@@ -64,12 +65,31 @@
 @inline export const HDR_VALUE_CODEC: usize = HDR_KEY_CODEC + sizeof<u32>();
 @inline export const HDR_STRATEGY: usize = HDR_VALUE_CODEC + sizeof<u32>();
 @inline export const HDR_OWNER_ATTEMPTS: usize = HDR_STRATEGY + sizeof<u32>();
+@inline export const HDR_SHARDS: usize = HDR_OWNER_ATTEMPTS + sizeof<u32>();
 
 @inline export const CACHE_LINE: usize = 64;
-@inline export const HDR_TABLE: usize = CACHE_LINE;
-@inline export const HDR_OLD_TABLE: usize = HDR_TABLE + sizeof<u32>();
+// ── Roots (root.ts) ────────────────────────────────────────────────────────────────────────────
+// A root is where one table and its growth live. Every map has root 0, header line 1; a sharded
+// map has `shards` roots at SHARD_ROOTS instead, one cache line each, and a key's root is chosen
+// by its hash. `tablesGen` is the map's, not a root's: any retirement makes every reader retry.
+// ╒═══════════ root (64 bytes) ═══════════════════════════════════════════════════════╕
+// │   0   4  table        the current table (where new keys go)                      │
+// │   4   4  oldTable     the table being evacuated, or 0                            │
+// │   8   4  (root 0: the map's tablesGen; shard roots: unused)                      │
+// │  12   4  growLock     lock word: one thread at a time starts a growth            │
+// │  16   4  rwState      shard roots: the shard's read/write lock (rwlock.ts)       │
+// │  20   4  rwWriter     shard roots: its writers' lock word                        │
+// ╘══════════════════════════════════════════════════════════════════════════════════╛
+@inline export const ROOT_TABLE: usize = 0;
+@inline export const ROOT_OLD_TABLE: usize = ROOT_TABLE + sizeof<u32>();
+@inline export const ROOT_GROW_LOCK: usize = ROOT_OLD_TABLE + 2 * sizeof<u32>();
+@inline export const ROOT_RW_STATE: usize = ROOT_GROW_LOCK + sizeof<u32>();
+@inline export const ROOT_SIZE: usize = CACHE_LINE;
+@inline export const HDR_ROOT: usize = CACHE_LINE;
+@inline export const HDR_TABLE: usize = HDR_ROOT + ROOT_TABLE;
+@inline export const HDR_OLD_TABLE: usize = HDR_ROOT + ROOT_OLD_TABLE;
 @inline export const HDR_TABLES_GEN: usize = HDR_OLD_TABLE + sizeof<u32>();
-@inline export const HDR_GROW_LOCK: usize = HDR_TABLES_GEN + sizeof<u32>();
+@inline export const HDR_GROW_LOCK: usize = HDR_ROOT + ROOT_GROW_LOCK;
 // Its own line: every write of an owned map stores `owner` twice, and every read loads it.
 @inline export const HDR_OWNER: usize = 2 * CACHE_LINE;
 @inline export const HDR_ITERATORS: usize = HDR_OWNER + sizeof<u32>();
@@ -106,6 +126,7 @@
 @inline export const STRATEGY_CONCURRENT: u32 = 0; // per-chain locks, optimistic readers
 @inline export const STRATEGY_OWNED: u32 = 1;      // one writer at a time, misuse detected (owner.ts)
 @inline export const STRATEGY_RWLOCK: u32 = 2;     // one read/write lock for the map (rwlock.ts)
+@inline export const STRATEGY_SHARDED: u32 = 3;    // N roots, a read/write lock each (shards.ts)
 
 // ── The read/write lock word (rwlock.ts, strategy 'rwlock') ───────────────────────────────────
 // ╒════════════ rwState (32 bits) ════════════════════════════════════════════╕
@@ -181,6 +202,9 @@
 @inline export const TS_RETIRE_BINS: usize = TS_STAGING_SIZE + sizeof<u32>();
 @inline export const TS_ITERATING: usize = CACHE_LINE;
 @inline export const MAP_HEADER_END: usize = THREAD_SLOTS + <usize>MAX_THREADS * THREAD_SLOT_SIZE;
+/** Shard roots follow the thread slots; MAX_SHARDS of them end well below --memoryBase (65536). */
+@inline export const SHARD_ROOTS: usize = MAP_HEADER_END;
+@inline export const MAX_SHARDS: u32 = 256;
 
 @inline export const THREAD_FREE: u32 = 0;
 @inline export const THREAD_ACTIVE: u32 = 1;

@@ -14,7 +14,7 @@
 
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_KEY_KIND, HDR_VALUE_KIND, HDR_SEED,
-  HDR_STRATEGY, STRATEGY_CONCURRENT,
+  HDR_STRATEGY, STRATEGY_CONCURRENT, ROOT_TABLE, ROOT_OLD_TABLE,
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
   STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
   MAX_VALUE_BYTES, BUCKET_SIZE, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
@@ -36,6 +36,7 @@ import {
   readVersion, foundBucket, foundSlot, addedOverflow, READ_FOUND, READ_MISSING, READ_EVACUATED,
 } from "./table";
 import { growWork, maybeGrow } from "./evacuate";
+import { loadRoots, currentRoot, useRootOf } from "./root";
 
 // ── This thread's copy of the map's identity (immutable after initMap) ─────────────────────────
 let keyKind: u32 = 0;
@@ -52,6 +53,7 @@ let chainLocks: bool = true;
 /** Called after registerThread and whenever the staging area moves. */
 export function loadIdentity(): void {
   chainLocks = load<u32>(MAP_HEADER + HDR_STRATEGY) == STRATEGY_CONCURRENT;
+  loadRoots();
   keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
   valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
   seed = load<u64>(MAP_HEADER + HDR_SEED);
@@ -72,7 +74,21 @@ let probeTop: u8 = 0;
 /** Staging offset just past the key: where a blob value starts. */
 let dataEnd: usize = STAGE_DATA;
 
+/** Set by prepareProbe: the operation that follows keeps the probe (shards.ts locks in between). */
+let probeReady: bool = false;
+
+/** Probes `key` ahead of the operation, so a sharded map can lock the key's root first. */
+export function prepareProbe(key: f64): i32 {
+  const status = setProbe(key);
+  probeReady = status == OK;
+  return status;
+}
+
 function setProbe(key: f64): i32 {
+  if (probeReady) {
+    probeReady = false;
+    return OK;
+  }
   if (keyKind == KEY_BLOB) {
     const lenWord = <u32>key;
     const bytes = lenWord & LEN_BYTES_MASK;
@@ -88,6 +104,7 @@ function setProbe(key: f64): i32 {
     dataEnd = STAGE_DATA;
   }
   probeTop = tophash(probeHash);
+  useRootOf(probeHash); // sharded maps: the key's shard (root.ts)
   return OK;
 }
 
@@ -172,8 +189,8 @@ let lookupHead: usize = 0;
 function lookup(): i32 {
   while (true) {
     const gen = tablesGen(); // R2
-    const table = load32(MAP_HEADER + HDR_TABLE);
-    const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+    const table = load32(currentRoot() + ROOT_TABLE);
+    const old = load32(currentRoot() + ROOT_OLD_TABLE);
     const mask = tableMask(table);
     const oldMask = old != 0 ? tableMask(old) : 0;
     if (tablesGen() != gen) continue; // a table was retired: the masks may be stale bytes
@@ -231,8 +248,8 @@ let lockedTable: usize = 0;
  */
 function lockChain(): usize {
   while (true) {
-    const table = load32(MAP_HEADER + HDR_TABLE);
-    const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+    const table = load32(currentRoot() + ROOT_TABLE);
+    const old = load32(currentRoot() + ROOT_OLD_TABLE);
     let target = table;
     if (old != 0 && growWork(old, probeHash, keyKind, seed) == OUT_OF_MEMORY) target = old;
     const head = tableBucket(target, <u32>probeHash & tableMask(target));

@@ -14,7 +14,7 @@
 // clears WRITER and moves the phase.
 
 import {
-  MAP_HEADER, HDR_RW_STATE, HDR_RW_WRITER, RW_READER, RW_READERS_MASK, RW_WAITER, RW_WAITING_MASK,
+  MAP_HEADER, HDR_RW_STATE, RW_READER, RW_READERS_MASK, RW_WAITER, RW_WAITING_MASK,
   RW_WAITING_SHIFT, RW_WRITER, RW_PHASE,
 } from "./layout";
 import { OK } from "./status";
@@ -23,57 +23,59 @@ import * as ops from "./map";
 import { clear } from "./clear";
 import { iterate } from "./iterate";
 
+/** Strategy 'rwlock': the map's lock. Shards (shards.ts) pass their root's pair instead. */
 const STATE: usize = MAP_HEADER + HDR_RW_STATE;
-const WRITER_LOCK: usize = MAP_HEADER + HDR_RW_WRITER;
+/** A lock is two words: its state, then its writers' lock word. */
+@inline function writerLock(state: usize): usize { return state + sizeof<u32>(); }
 
 /** L3: takes the lock for reading. */
-export function readLock(): void {
+export function readLock(state: usize = STATE): void {
   while (true) {
-    const s = load32(STATE);
+    const s = load32(state);
     if ((s & RW_WRITER) == 0) {
-      if (cas32(STATE, s, s + RW_READER) == s) return;
+      if (cas32(state, s, s + RW_READER) == s) return;
       continue;
     }
     // A writer holds the lock or waits for readers: queue behind it, counted as waiting.
-    if (cas32(STATE, s, s + RW_WAITER) != s) continue;
+    if (cas32(state, s, s + RW_WAITER) != s) continue;
     const phase = s & ~(RW_PHASE - 1);
     while (true) { // L5 moves us from waiting to active and bumps the phase: then we hold it
-      const now = load32(STATE);
+      const now = load32(state);
       if ((now & ~(RW_PHASE - 1)) != phase) return;
-      waitWord(STATE, now);
+      waitWord(state, now);
     }
   }
 }
 
 /** L4: releases a read; the last reader out wakes a writer waiting for readers. */
-export function readUnlock(): void {
-  const before = add32(STATE, <u32>-RW_READER);
-  if ((before & RW_READERS_MASK) == RW_READER && (before & RW_WRITER) != 0) notifyAll(STATE);
+export function readUnlock(state: usize = STATE): void {
+  const before = add32(state, <u32>-RW_READER);
+  if ((before & RW_READERS_MASK) == RW_READER && (before & RW_WRITER) != 0) notifyAll(state);
 }
 
 /** L1–L2: takes the lock for writing. */
-function writeLock(): void {
-  lock(WRITER_LOCK); // L1: one writer at a time gets to L2
-  add32(STATE, RW_WRITER); // L2: from here no new reader becomes active
+export function writeLock(state: usize = STATE): void {
+  lock(writerLock(state)); // L1: one writer at a time gets to L2
+  add32(state, RW_WRITER); // L2: from here no new reader becomes active
   while (true) {
-    const s = load32(STATE);
+    const s = load32(state);
     if ((s & RW_READERS_MASK) == 0) return;
-    waitWord(STATE, s);
+    waitWord(state, s);
   }
 }
 
 /** L5–L6: admits the waiting readers as active ones in one step, then lets the next writer in. */
-function writeUnlock(): void {
+export function writeUnlock(state: usize = STATE): void {
   while (true) {
-    const s = load32(STATE);
+    const s = load32(state);
     const waiting = (s & RW_WAITING_MASK) >> RW_WAITING_SHIFT;
     const next = ((s & ~(RW_WRITER | RW_WAITING_MASK)) + waiting * RW_READER) + RW_PHASE;
-    if (cas32(STATE, s, next) == s) {
-      if (waiting != 0) notifyAll(STATE);
+    if (cas32(state, s, next) == s) {
+      if (waiting != 0) notifyAll(state);
       break;
     }
   }
-  unlock(WRITER_LOCK); // L6
+  unlock(writerLock(state)); // L6
 }
 
 // ── The rwlock exports: each operation of map.ts inside L3–L4 or L1–L6 ─────────────────────────

@@ -2,7 +2,7 @@
 // f64s into the staging area (src/map.ts names them in STATS_FIELDS order).
 
 import {
-  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, TBL_EVACUATED, STAGE_DATA,
+  ROOT_TABLE, ROOT_OLD_TABLE, TBL_OVERFLOW_COUNT, TBL_EVACUATED, STAGE_DATA,
   TS_STATE, TS_LOCK_SPINS, TS_LOCK_WAITS, TS_BYTES_IN_USE, THREAD_ACTIVE, tableB, tableMask,
   threadSlot,
 } from "./layout";
@@ -11,14 +11,28 @@ import { pin, unpin } from "./epoch";
 import { totalCount, threadHigh } from "./thread";
 import { memoryBytes } from "./alloc";
 import { stagingArea } from "./map";
+import { rootAt, rootCount } from "./root";
 
 /** Fields, in order; src/map.ts reads them by this order (test/layout.test.ts checks the count). */
 export const STATS_FIELD_COUNT: u32 = 12;
 
 export function stats(): void {
   pin();
-  const table = load32(MAP_HEADER + HDR_TABLE);
-  const old = load32(MAP_HEADER + HDR_OLD_TABLE);
+  // Sharded maps: the sum over roots, B the largest, growing if any root is.
+  let B: u32 = 0, buckets: f64 = 0, overflow: f64 = 0, growing = false, oldBuckets: f64 = 0, evacuated: f64 = 0;
+  for (let i: u32 = 0; i < rootCount(); i++) {
+    const root = rootAt(i);
+    const table = load32(root + ROOT_TABLE);
+    const old = load32(root + ROOT_OLD_TABLE);
+    if (tableB(table) > B) B = tableB(table);
+    buckets += <f64>(tableMask(table) + 1);
+    overflow += <f64>(load32(table, TBL_OVERFLOW_COUNT) + (old != 0 ? load32(old, TBL_OVERFLOW_COUNT) : 0));
+    if (old != 0) {
+      growing = true;
+      oldBuckets += <f64>(tableMask(old) + 1);
+      evacuated += <f64>load32(old, TBL_EVACUATED);
+    }
+  }
   let spins: u64 = 0, waits: u64 = 0, threads: u32 = 0;
   let bytesInUse: u32 = 0; // stripes wrap; their sum is right modulo 2^32
   const high = threadHigh();
@@ -31,12 +45,12 @@ export function stats(): void {
   }
   const out = stagingArea() + STAGE_DATA;
   store<f64>(out, <f64>totalCount(), 0);
-  store<f64>(out, <f64>tableB(table), 8);
-  store<f64>(out, <f64>(tableMask(table) + 1), 16);
-  store<f64>(out, <f64>(load32(table, TBL_OVERFLOW_COUNT) + (old != 0 ? load32(old, TBL_OVERFLOW_COUNT) : 0)), 24);
-  store<f64>(out, old != 0 ? 1 : 0, 32);
-  store<f64>(out, old != 0 ? <f64>(tableMask(old) + 1) : 0, 40);
-  store<f64>(out, old != 0 ? <f64>load32(old, TBL_EVACUATED) : 0, 48);
+  store<f64>(out, <f64>B, 8);
+  store<f64>(out, buckets, 16);
+  store<f64>(out, overflow, 24);
+  store<f64>(out, growing ? 1 : 0, 32);
+  store<f64>(out, oldBuckets, 40);
+  store<f64>(out, evacuated, 48);
   store<f64>(out, <f64>memoryBytes(), 56);
   store<f64>(out, <f64>bytesInUse, 64);
   store<f64>(out, <f64>spins, 72);

@@ -8,11 +8,12 @@
 export interface CoreExports {
   initMap(seedLow: number, seedHigh: number, keyKind: number, valueKind: number,
     initialB: number, lockSpins: number, jsThreadId: number, keyCodec: number, valueCodec: number,
-    strategy: number, ownerAttempts: number): number;
+    strategy: number, ownerAttempts: number, shards: number): number;
   attach(jsThreadId: number, keyCodec: number, valueCodec: number): number;
   close(): void;
   headerVersion(): number;
   headerStrategy(): number;
+  headerShards(): number;
   reserveStaging(bytes: number): number;
   staging(): number;
   get(key: number): number;
@@ -51,6 +52,18 @@ export interface CoreExports {
   compareAndDeleteLocked(key: number, expected: number, expectedLen: number): number;
   addLocked(key: number, delta: number): number;
   clearLocked(): number;
+  // Strategy 'sharded' (assembly/shards.ts): the key's shard under its lock; iteration per shard.
+  getSharded(key: number): number;
+  hasSharded(key: number): number;
+  setSharded(key: number, value: number, valueLen: number): number;
+  getOrInsertSharded(key: number, value: number, valueLen: number): number;
+  removeSharded(key: number): number;
+  compareAndSetSharded(key: number, expected: number, expectedLen: number, next: number, nextLen: number): number;
+  compareAndDeleteSharded(key: number, expected: number, expectedLen: number): number;
+  addSharded(key: number, delta: number): number;
+  clearSharded(): number;
+  iterationWidthShard(shard: number): number;
+  iterateShard(shard: number, cursor: number, width: number): number;
 }
 
 /** Test-only exports of the debug build (assembly/index.debug.ts). */

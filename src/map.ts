@@ -74,7 +74,7 @@ export class ConcurrentMap<K = unknown, V = unknown> {
       return x.initMap(seed[0], seed[1], keyKindCode(layout, options.key), valueKindCode(layout, options.value),
         settings.initialB, settings.lockSpins, host().threadId(),
         KEY_KINDS.indexOf(options.key), VALUE_KINDS.indexOf(options.value),
-        STRATEGIES.indexOf(settings.strategy), settings.ownerAttempts);
+        STRATEGIES.indexOf(settings.strategy), settings.ownerAttempts, settings.shards);
     });
     (handle as { layoutVersion: number }).layoutVersion = map.#layout.LAYOUT_VERSION;
     return map;
@@ -100,6 +100,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
   #x: CoreExports;
   /** This thread's slot + 1 in the map: how misuse errors name it. */
   readonly #slot: number;
+  /** Tables of a sharded map, iterated one after another; 0 for the other strategies. */
+  readonly #shards: number;
   readonly #layout: Layout;
   readonly #staging: Staging;
   #keys: KeyCodec<K>;
@@ -118,7 +120,9 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     this.#slot = slot + 1;
     this.strategy = STRATEGIES[core.exports.headerStrategy()] ?? 'concurrent';
     this.#x = this.strategy === 'owned' ? ownedExports(core.exports)
-      : this.strategy === 'rwlock' ? rwlockExports(core.exports) : core.exports;
+      : this.strategy === 'rwlock' ? rwlockExports(core.exports)
+        : this.strategy === 'sharded' ? shardedExports(core.exports) : core.exports;
+    this.#shards = core.exports.headerShards();
     this.#layout = layout;
     this.#staging = new Staging(core.exports, handle.memory, layout, handle.maxMemory, layout.STAGING_INITIAL_SIZE);
     this.#keys = keyCodec(handle.key) as KeyCodec<K>;
@@ -304,18 +308,20 @@ export class ConcurrentMap<K = unknown, V = unknown> {
       if (status !== this.#layout.OK) this.#recover(status);
     }
     try {
-      yield* this.#batches();
+      if (this.#shards === 0) yield* this.#batches(-1);
+      else for (let shard = 0; shard < this.#shards; shard++) yield* this.#batches(shard);
     } finally {
       if (owned) this.#x.iterationEnd();
     }
   }
 
-  *#batches(): IterableIterator<[K, V]> {
+  /** The entries of one shard (`shard` >= 0) or of the map's one table (-1), batch by batch. */
+  *#batches(shard: number): IterableIterator<[K, V]> {
     const { DONE, NEEDS_SPACE, STAGE_DATA, STAGE_CURSOR, STAGE_COUNT } = this.#layout;
-    const width = this.#x.iterationWidth();
+    const width = shard < 0 ? this.#x.iterationWidth() : this.#x.iterationWidthShard(shard);
     let cursor = 0;
     for (;;) {
-      const status = this.#x.iterate(cursor, width);
+      const status = shard < 0 ? this.#x.iterate(cursor, width) : this.#x.iterateShard(shard, cursor, width);
       const staging = this.#staging;
       if (status === NEEDS_SPACE) {
         staging.reserve(staging.neededBytes());
@@ -511,6 +517,22 @@ function rwlockExports(x: CoreExports): CoreExports {
     compareAndDelete: x.compareAndDeleteLocked,
     add: x.addLocked,
     clear: x.clearLocked,
+  };
+}
+
+/** The exports a map of strategy 'sharded' calls: each operation in its key's shard, under its lock. */
+function shardedExports(x: CoreExports): CoreExports {
+  return {
+    ...x,
+    get: x.getSharded,
+    has: x.hasSharded,
+    set: x.setSharded,
+    getOrInsert: x.getOrInsertSharded,
+    remove: x.removeSharded,
+    compareAndSet: x.compareAndSetSharded,
+    compareAndDelete: x.compareAndDeleteSharded,
+    add: x.addSharded,
+    clear: x.clearSharded,
   };
 }
 

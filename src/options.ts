@@ -18,13 +18,14 @@ export interface KindTypes {
  * bucket chain and lock-free readers. 'owned': one writer at a time and no per-bucket locks; a
  * second writer, a read during a write, or a write during another thread's iteration throws
  * ConcurrentMapMisuseError (Go's fail-fast map, made deterministic and catchable). 'rwlock': one
- * writer-preferring read/write lock for the whole map (Go's RWMutex + map).
+ * writer-preferring read/write lock for the whole map (Go's RWMutex + map). 'sharded': `shards`
+ * independent tables picked by hash, a read/write lock each (Go's sharded maps).
  */
-export type Strategy = 'concurrent' | 'owned' | 'rwlock';
+export type Strategy = 'concurrent' | 'owned' | 'rwlock' | 'sharded';
 /** In the order of assembly/layout.ts STRATEGY_*: the index is the code in the map header. */
-export const STRATEGIES: readonly Strategy[] = ['concurrent', 'owned', 'rwlock'];
+export const STRATEGIES: readonly Strategy[] = ['concurrent', 'owned', 'rwlock', 'sharded'];
 /** Named by the issue that adds strategies, not built yet: a clearer error than "unknown". */
-const PLANNED_STRATEGIES = ['read-mostly', 'sharded'];
+const PLANNED_STRATEGIES = ['read-mostly'];
 
 export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKind = ValueKind> {
   key: KK;
@@ -44,6 +45,8 @@ export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKin
    * (default 3, 1 to 1000). More attempts let a write wait out a hand-off that is nearly done.
    */
   ownerAttempts?: number;
+  /** strategy 'sharded': how many tables, each with its own lock (default 32, 1 to 256). */
+  shards?: number;
 }
 
 /** A plain, structured-cloneable object: post it to a worker and attach there. */
@@ -96,10 +99,16 @@ const LOAD_FACTOR = 6.5;
 const MAX_INITIAL_B = 23;
 
 const DEFAULT_OWNER_ATTEMPTS = 3;
+// As Go's widely used orcaman/concurrent-map: enough that 2-16 threads rarely meet on one shard.
+const DEFAULT_SHARDS = 32;
+/** assembly/layout.ts MAX_SHARDS: the shard roots fit below --memoryBase. */
+const MAX_SHARDS = 256;
 const MAX_OWNER_ATTEMPTS = 1000;
 
 export interface Settings {
   maxMemory: number; initialB: number; lockSpins: number; strategy: Strategy; ownerAttempts: number;
+  /** 0 unless the strategy is 'sharded'. */
+  shards: number;
 }
 
 export function checkOptions(options: CreateOptions): Settings {
@@ -120,7 +129,6 @@ export function checkOptions(options: CreateOptions): Settings {
   if (!Number.isInteger(capacity) || capacity < 0) {
     throw new RangeError(`options.initialCapacity must be a whole number >= 0, got ${String(options.initialCapacity)}`);
   }
-  const initialB = capacity <= LOAD_FACTOR ? 0 : Math.min(MAX_INITIAL_B, Math.ceil(Math.log2(capacity / LOAD_FACTOR)));
   const lockSpins = options.lockSpins ?? DEFAULT_LOCK_SPINS;
   if (!Number.isInteger(lockSpins) || lockSpins < 0 || lockSpins > 1e6) {
     throw new RangeError(`options.lockSpins must be a whole number from 0 to 1000000, got ${String(options.lockSpins)}`);
@@ -140,8 +148,20 @@ export function checkOptions(options: CreateOptions): Settings {
   if (!Number.isInteger(ownerAttempts) || ownerAttempts < 1 || ownerAttempts > MAX_OWNER_ATTEMPTS) {
     throw new RangeError(`options.ownerAttempts must be a whole number from 1 to ${MAX_OWNER_ATTEMPTS}, got ${String(options.ownerAttempts)}`);
   }
+  if (options.shards !== undefined && strategy !== 'sharded') {
+    throw new TypeError(`options.shards applies only to strategy 'sharded', this map's strategy is '${strategy}'`);
+  }
+  const shards = strategy === 'sharded' ? options.shards ?? DEFAULT_SHARDS : 0;
+  if (strategy === 'sharded' && (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS)) {
+    throw new RangeError(`options.shards must be a whole number from 1 to ${MAX_SHARDS}, got ${String(options.shards)}`);
+  }
+  // Each shard's first table holds its share of the capacity.
+  const perTable = shards > 0 ? capacity / shards : capacity;
+  const tableB = perTable <= LOAD_FACTOR ? 0 : Math.min(MAX_INITIAL_B, Math.ceil(Math.log2(perTable / LOAD_FACTOR)));
   // maxMemory is rounded down to whole 64 KiB pages, as WebAssembly.Memory counts them.
-  return { maxMemory: Math.floor(maxMemory / PAGE_BYTES) * PAGE_BYTES, initialB, lockSpins, strategy, ownerAttempts };
+  return {
+    maxMemory: Math.floor(maxMemory / PAGE_BYTES) * PAGE_BYTES, initialB: tableB, lockSpins, strategy, ownerAttempts, shards,
+  };
 }
 
 export function checkHandle(handle: MapHandle): void {

@@ -22,7 +22,9 @@ const CORE_FUNCTIONS = [
   'removeOwned', 'compareAndSetOwned', 'compareAndDeleteOwned', 'addOwned', 'clearOwned',
   'iterationBegin', 'iterationEnd', 'getLocked', 'hasLocked', 'iterateLocked', 'setLocked',
   'getOrInsertLocked', 'removeLocked', 'compareAndSetLocked', 'compareAndDeleteLocked', 'addLocked',
-  'clearLocked',
+  'clearLocked', 'headerShards', 'getSharded', 'hasSharded', 'setSharded', 'getOrInsertSharded',
+  'removeSharded', 'compareAndSetSharded', 'compareAndDeleteSharded', 'addSharded', 'clearSharded',
+  'iterationWidthShard', 'iterateShard',
 ];
 /** The debug build's test-only functions (assembly/index.debug.ts). */
 const DEBUG_FUNCTIONS = ['checkInvariants', 'classOfSize', 'sizeOfClass', 'hashOfBits', 'matchTophashMask'];

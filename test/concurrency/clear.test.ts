@@ -18,8 +18,9 @@ async function run(kind: 'number' | 'string', threads: number, mode: 'racy' | 'm
     : await debugMap({ key: 'string', value: 'string', initialCapacity: 0 });
   const mk = (key: number) => (kind === 'number' ? key : keyString(key));
   for (let key = 0; key < aCount; key++) map.set(mk(key), valueOf(kind, key));
-  // Let the growths of filling A finish, so 'mid-growth' starts the one it clears in.
-  while (map.stats().growing) map.set(mk(0), valueOf(kind, 0));
+  // Let the growths of filling A finish, so 'mid-growth' starts the one it clears in. Only writes
+  // move a growth on, and a sharded map's shards grow apart: rewrite keys of every shard.
+  for (let i = 0; map.stats().growing; i++) map.set(mk(i % aCount), valueOf(kind, i % aCount));
   const words = sharedWords(WORDS);
   const perInserter = aCount * 4;
   const results = (await runWorkers({

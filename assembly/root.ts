@@ -1,0 +1,34 @@
+// Roots: which table an operation works on. A root (layout.ts, "Roots") holds a current table, a
+// growth's old table and its grow lock. Maps of every strategy but 'sharded' have one root, in
+// the map header; a sharded map has `shards` of them, and a key's hash picks its root (setRoot
+// in map.ts, from the probe's hash), so the shards are N independent tables over the same code.
+//
+// This thread's current root is a module global (per thread, as every global): set once per
+// operation before any table is read, read by map.ts, evacuate.ts, iterate.ts, clear.ts.
+
+import { MAP_HEADER, HDR_ROOT, HDR_SHARDS, SHARD_ROOTS, ROOT_SIZE } from "./layout";
+
+let root: usize = MAP_HEADER + HDR_ROOT;
+/** 0 for maps with one root; otherwise the number of shard roots. */
+let shards: u32 = 0;
+
+/** Called at attach (map.ts loadIdentity): the header says how many roots there are. */
+export function loadRoots(): void {
+  shards = load<u32>(MAP_HEADER + HDR_SHARDS);
+  root = shards == 0 ? MAP_HEADER + HDR_ROOT : SHARD_ROOTS;
+}
+
+@inline export function currentRoot(): usize { return root; }
+@inline export function rootCount(): u32 { return shards == 0 ? 1 : shards; }
+@inline export function rootAt(index: u32): usize {
+  return shards == 0 ? MAP_HEADER + HDR_ROOT : SHARD_ROOTS + <usize>index * ROOT_SIZE;
+}
+@inline export function useRoot(index: u32): void { root = rootAt(index); }
+
+/**
+ * Picks the root of a key from its hash: bits 32 and up, which neither the bucket index (the low
+ * B bits, B <= 23) nor the tophash (the top 8) use, so every shard's table is filled evenly.
+ */
+@inline export function useRootOf(hash: u64): void {
+  if (shards != 0) root = SHARD_ROOTS + <usize>(<u32>(hash >> 32) % shards) * ROOT_SIZE;
+}
