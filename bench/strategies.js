@@ -4,8 +4,8 @@
 
 import { formatOps, formatRatio, textTable } from './report.js';
 
-const IMPLS = ['sharemap', 'sharemap-owned', 'sharemap-rwlock'];
-const NAMES = { sharemap: 'concurrent', 'sharemap-owned': 'owned', 'sharemap-rwlock': 'rwlock' };
+const IMPLS = ['sharemap', 'sharemap-owned', 'sharemap-rwlock', 'sharemap-sharded'];
+const NAMES = { sharemap: 'concurrent', 'sharemap-owned': 'owned', 'sharemap-rwlock': 'rwlock', 'sharemap-sharded': 'sharded' };
 
 /** One comparison per (workload, threads): { workload, threads, ops: { strategy: ops/s }, winner, margin }. */
 export function compareStrategies(rows) {
@@ -41,11 +41,12 @@ export function strategyTable(comparisons) {
       { title: 'concurrent', align: 'right' },
       { title: 'owned', align: 'right' },
       { title: 'rwlock', align: 'right' },
+      { title: 'sharded', align: 'right' },
       { title: 'fastest', align: 'left' },
       { title: 'by', align: 'right' },
     ],
     comparisons.map((c) => [
-      c.workload, String(c.threads), cell(c, 'concurrent'), cell(c, 'owned'), cell(c, 'rwlock'),
+      c.workload, String(c.threads), cell(c, 'concurrent'), cell(c, 'owned'), cell(c, 'rwlock'), cell(c, 'sharded'),
       c.winner, formatRatio(c.margin),
     ]),
   );

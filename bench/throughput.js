@@ -2,7 +2,7 @@
 // the shared structures once (our map, the global-lock table, the lmdb directory), fills them
 // with the same entries, and runs every implementation at every thread count on them:
 //   - sharemap: our map, attached by 1, 2 (… 4 with BENCH_FULL) workers through runWorkers;
-//   - sharemap-owned, sharemap-rwlock: the same with strategy 'owned' or 'rwlock' (config.js
+//   - sharemap-owned, -rwlock, -sharded: the same with that strategy (config.js
 //     strategies), each a map of its own; owned writes from one thread only;
 //   - js-map: a JS Map on one worker thread (its own Map: a Map cannot be shared);
 //   - global-lock: bench/baselines/global-lock-table.js, number keys only;

@@ -41,6 +41,7 @@ async function open(impl, map, args) {
     case 'sharemap':
     case 'sharemap-owned':
     case 'sharemap-rwlock':
+    case 'sharemap-sharded':
       return map;
     case 'js-map': {
       const m = new JsMapTarget();
