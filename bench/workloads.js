@@ -78,3 +78,39 @@ export function sequence({ op, dist, len }, length, seed) {
   }
   return { ops, keys };
 }
+
+/**
+ * Runs operations `at` .. `at + count - 1` of a sequence (indices wrap: the sequence's length is
+ * a power of two) on `target`, which has get, set, delete and add(key, delta) like a Map. String
+ * keys are built fresh at every operation, as a program looking up computed keys does. Returns a
+ * sum of the results, for the caller's sink, so that no operation is dead code. The one timed loop
+ * of bench/tasks/throughput.mjs and of the demo page's workers (demo/bench-worker.js), so both
+ * measure the same thing.
+ */
+export function runOperations(target, ops, keys, strings, at, count) {
+  const mask = keys.length - 1;
+  let sink = 0;
+  for (let j = 0; j < count; j++) {
+    const i = (at + j) & mask;
+    const k = keys[i];
+    const key = strings ? 'key:' + k : k;
+    switch (ops[i]) {
+      case GET: {
+        const v = target.get(key);
+        if (v !== undefined) sink += v;
+        break;
+      }
+      case SET:
+        target.set(key, j);
+        sink += 1;
+        break;
+      case DELETE:
+        if (target.delete(key)) sink += 1;
+        break;
+      case ADD:
+        sink += target.add(key, 1);
+        break;
+    }
+  }
+  return sink;
+}

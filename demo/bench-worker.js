@@ -9,7 +9,7 @@
 // counter in the control array.
 
 import { ConcurrentMap } from '/dist/browser/sharemap.js';
-import { ADD, DELETE, GET, SET, populate, sequence } from '/bench/workloads.js';
+import { populate, runOperations, sequence } from '/bench/workloads.js';
 import {
   CHUNKS_INDEX, CHUNK_OPS, ERROR, JS_MAP, READY, RESULT, SEED, SEQUENCE_LENGTH, SHAREMAP,
   STATE_CLOSED, STATE_INDEX, STATE_STOP, WARMUP_MS,
@@ -84,7 +84,7 @@ function waitForOpen(control) {
 /**
  * Whole chunks of CHUNK_OPS operations until `durationMs` has passed or the page says stop; after
  * each chunk, the chunk count goes to progress[slot]. `sink` keeps every result alive so no
- * operation is dead code. Same loop as bench/tasks/throughput.mjs workloadLoop.
+ * operation is dead code. The operations are bench/workloads.js runOperations, as in `npm run bench`.
  */
 function run(target, ops, keys, strings, durationMs, progress, slot, control) {
   const mask = keys.length - 1;
@@ -94,28 +94,7 @@ function run(target, ops, keys, strings, durationMs, progress, slot, control) {
   const start = performance.now();
   let now = start;
   do {
-    for (let j = 0; j < CHUNK_OPS; j++) {
-      const i = (at + j) & mask;
-      const k = keys[i];
-      const key = strings ? 'key:' + k : k;
-      switch (ops[i]) {
-        case GET: {
-          const v = target.get(key);
-          if (v !== undefined) sink += v;
-          break;
-        }
-        case SET:
-          target.set(key, j);
-          sink += 1;
-          break;
-        case DELETE:
-          if (target.delete(key)) sink += 1;
-          break;
-        case ADD:
-          sink += target.add(key, 1);
-          break;
-      }
-    }
+    sink += runOperations(target, ops, keys, strings, at, CHUNK_OPS);
     at = (at + CHUNK_OPS) & mask;
     Atomics.store(progress, slot, ++chunks);
     now = performance.now();

@@ -15,7 +15,7 @@
 // shared), or asleep in a lock wait.
 
 import { threadCpuMs } from '../cpu.js';
-import { ADD, DELETE, GET, SET, populate, sequence } from '../workloads.js';
+import { populate, runOperations, sequence } from '../workloads.js';
 import { arriveAndWait } from '../gate.js';
 import { GlobalLockTable } from '../baselines/global-lock-table.js';
 
@@ -95,28 +95,7 @@ function workloadLoop(target, ops, keys, strings, chunkOps, durationMs) {
   const start = performance.now();
   let now = start;
   do {
-    for (let j = 0; j < chunkOps; j++) {
-      const i = (at + j) & mask;
-      const k = keys[i];
-      const key = strings ? 'key:' + k : k;
-      switch (ops[i]) {
-        case GET: {
-          const v = target.get(key);
-          if (v !== undefined) sink += v;
-          break;
-        }
-        case SET:
-          target.set(key, j);
-          sink += 1;
-          break;
-        case DELETE:
-          if (target.delete(key)) sink += 1;
-          break;
-        case ADD:
-          sink += target.add(key, 1);
-          break;
-      }
-    }
+    sink += runOperations(target, ops, keys, strings, at, chunkOps);
     at = (at + chunkOps) & mask;
     done += chunkOps;
     now = performance.now();
