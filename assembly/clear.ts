@@ -7,7 +7,7 @@
 
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, BUCKET_SIZE, KEY_BLOB, VALUE_BLOB,
-  TBL_OVERFLOW_COUNT, BKT_TOPHASH, blobPtr, blobBytes, tableBucket, tableMask,
+  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, blobPtr, blobBytes, tableBucket, tableMask,
 } from "./layout";
 import { lock, unlock, load32, add32, store64 } from "./lock";
 import { pin, unpin, retire } from "./epoch";
@@ -16,7 +16,7 @@ import {
   version, tophashes, usedSlots, overflowOf, slotKey, slotValue, setOverflow, beginWrite, endWrite,
 } from "./bucket";
 import { isEvacuated } from "./evacuate";
-import { mapKeyKind, mapValueKind } from "./map";
+import { mapKeyKind, mapValueKind, deletesByMark } from "./map";
 import { currentRoot, rootCount, useRoot } from "./root";
 
 /** Returns OK (the status the 'owned' variant, owner.ts, may replace with a misuse). */
@@ -74,9 +74,10 @@ function clearChain(table: usize, head: usize): void {
       const key = slotKey(bucket, slot);
       const value = slotValue(bucket, slot);
       if (keyKind == KEY_BLOB) retire(blobPtr(key), blobBytes(key));
+      if (value == VALUE_DELETED && deletesByMark()) continue; // read-mostly (M5): counted out already
       if (valueKind == VALUE_BLOB) retire(blobPtr(value), blobBytes(value));
+      removed++;
     }
-    removed += <i32>used;
     bucket = overflowOf(bucket);
   }
   store64(head, 0, BKT_TOPHASH);

@@ -15,7 +15,7 @@ import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, BUCKET_SLOTS, STAGE_RESULT,
   tableBucket, tableMask,
 } from "./layout";
-import { tophashes, usedSlots, overflowOf, slotKey, matchTophash } from "./bucket";
+import { tophashes, usedSlots, overflowOf, slotKey, slotValue, matchTophash } from "./bucket";
 import { keyHash, keyEquals } from "./keys";
 import { isEvacuated, startGrowth } from "./evacuate";
 import { pin, unpin } from "./epoch";
@@ -23,9 +23,9 @@ import { tableB } from "./layout";
 import { totalCount } from "./thread";
 import { classOf, classSize } from "./alloc";
 import { hashInline } from "./hash";
-import { mapKeyKind, mapSeed, stagingArea } from "./map";
+import { mapKeyKind, mapSeed, stagingArea, deletesByMark } from "./map";
 import { readLock, readUnlock } from "./rwlock";
-import { HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE } from "./layout";
+import { HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE, RM_DIRTY_ROOT, VALUE_DELETED } from "./layout";
 import { rootAt, rootCount, currentRoot } from "./root";
 
 let entries: i64 = 0;
@@ -37,6 +37,12 @@ export function checkInvariants(): i32 {
     const root = rootAt(i);
     const table = <usize>load<u32>(root + ROOT_TABLE);
     const old = <usize>load<u32>(root + ROOT_OLD_TABLE);
+    if (old != 0) broken = checkTable(old, 0);
+    if (broken == 0) broken = checkTable(table, old);
+  }
+  if (deletesByMark() && broken == 0) { // read-mostly: the dirty root's entries count too
+    const table = <usize>load<u32>(RM_DIRTY_ROOT + ROOT_TABLE);
+    const old = <usize>load<u32>(RM_DIRTY_ROOT + ROOT_OLD_TABLE);
     if (old != 0) broken = checkTable(old, 0);
     if (broken == 0) broken = checkTable(table, old);
   }
@@ -64,7 +70,7 @@ function checkTable(table: usize, old: usize): i32 {
         if ((<u32>hash & mask) != index) return fail(1, index);
         if (old != 0 && !isEvacuated(tableBucket(old, <u32>hash & tableMask(old)))) return fail(4, index);
         if (appearsBefore(head, bucket, slot, key, keyKind)) return fail(3, index);
-        entries++;
+        if (!deletesByMark() || slotValue(bucket, slot) != VALUE_DELETED) entries++; // M5 marks
       }
       if (used < BUCKET_SLOTS && overflowOf(bucket) != 0) return fail(2, index);
       bucket = overflowOf(bucket);

@@ -22,6 +22,11 @@ export {
   getSharded, hasSharded, setSharded, getOrInsertSharded, removeSharded, compareAndSetSharded,
   compareAndDeleteSharded, addSharded, clearSharded, iterationWidthShard, iterateShard,
 } from "./shards";
+export {
+  getReadMostly, hasReadMostly, setReadMostly, getOrInsertReadMostly, removeReadMostly,
+  compareAndSetReadMostly, compareAndDeleteReadMostly, addReadMostly, clearReadMostly,
+  iterationWidthReadMostly, iterateReadMostly, readMostlyCounter,
+} from "./readmostly";
 export { get, has, set, getOrInsert, remove, compareAndSet, compareAndDelete, add } from "./map";
 export { clear } from "./clear";
 export { stats } from "./stats";
@@ -53,6 +58,7 @@ export const STRATEGY_CONCURRENT: u32 = layout.STRATEGY_CONCURRENT;
 export const STRATEGY_OWNED: u32 = layout.STRATEGY_OWNED;
 export const STRATEGY_RWLOCK: u32 = layout.STRATEGY_RWLOCK;
 export const STRATEGY_SHARDED: u32 = layout.STRATEGY_SHARDED;
+export const STRATEGY_READ_MOSTLY: u32 = layout.STRATEGY_READ_MOSTLY;
 export const MAX_SHARDS: u32 = layout.MAX_SHARDS;
 export const LEN_UTF16: u32 = layout.LEN_UTF16;
 export const LEN_BYTES_MASK: u32 = layout.LEN_BYTES_MASK;

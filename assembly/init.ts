@@ -7,7 +7,7 @@
 
 import {
   MAP_HEADER, HDR_MAGIC, HDR_LAYOUT_VERSION, HDR_SEED, HDR_KEY_KIND, HDR_VALUE_KIND,
-  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_STRATEGY, HDR_OWNER_ATTEMPTS, HDR_SHARDS, MAX_SHARDS, ROOT_TABLE, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
+  HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_STRATEGY, HDR_OWNER_ATTEMPTS, HDR_SHARDS, MAX_SHARDS, ROOT_TABLE, STRATEGY_READ_MOSTLY, RM_DIRTY_ROOT, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
   TS_STAGING_SIZE, STAGING_INITIAL_SIZE, MAX_B, CACHE_LINE,
 } from "./layout";
 import { load32, store32 } from "./lock";
@@ -55,6 +55,11 @@ export function initMap(
     const table = newTable(initialB < MAX_B ? initialB : MAX_B);
     if (table == 0) return ATTACH_OUT_OF_MEMORY;
     store32(rootAt(i) + ROOT_TABLE, <u32>table);
+  }
+  if (strategy == STRATEGY_READ_MOSTLY) { // the dirty root starts empty (readmostly.ts)
+    const dirty = newTable(0);
+    if (dirty == 0) return ATTACH_OUT_OF_MEMORY;
+    store32(RM_DIRTY_ROOT + ROOT_TABLE, <u32>dirty);
   }
   store32(MAP_HEADER + HDR_MAGIC, MAP_MAGIC); // last: publishes everything above
   loadIdentity();

@@ -21,7 +21,7 @@
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, KEY_BLOB, KEY_INT32, VALUE_BLOB, STAGE_DATA, STAGE_CURSOR,
   STAGE_COUNT, STAGE_NEED_BYTES, VERSION_WRITING, VERSION_EVACUATED, BUCKET_SIZE, BUCKET_SLOTS,
-  blobPtr, blobBytes, blobLenWord, align8, tableBucket, tableB, tableMask, tableNext,
+  blobPtr, blobBytes, blobLenWord, align8, tableBucket, tableB, tableMask, tableNext, VALUE_DELETED,
 } from "./layout";
 import { OK, DONE, NEEDS_SPACE } from "./status";
 import { load32 } from "./lock";
@@ -29,7 +29,7 @@ import { currentRoot } from "./root";
 import { pin, unpin } from "./epoch";
 import { version, tophashes, usedSlots, overflowOf, slotKey, slotValue } from "./bucket";
 import { keyHash, inBounds } from "./keys";
-import { mapKeyKind, mapValueKind, mapSeed, stagingArea, stagingBytes } from "./map";
+import { mapKeyKind, mapValueKind, mapSeed, stagingArea, stagingBytes, deletesByMark } from "./map";
 
 /** Output position (absolute address) and entry count of the call in progress. */
 let out: usize = 0;
@@ -150,6 +150,7 @@ function copyChain(head: usize, v1: u32, logical: u32, width: u32, filter: bool)
       const key = slotKey(bucket, slot);
       const value = slotValue(bucket, slot);
       if (version(head) != v1) return false; // the words may be torn: check before dereferencing
+      if (value == VALUE_DELETED && deletesByMark()) continue; // read-mostly: deleted in place (M5)
       if (filter && (keyHash(key, keyKind, seed) & mask) != <u64>logical) continue;
       if (!emit(key, value, keyKind, valueKind)) return false;
     }

@@ -42,6 +42,12 @@
 // │ 132   4  iterators    iterations registered by all threads (O6)                  │
 // │ 136   4  rwState      strategy 'rwlock' (rwlock.ts): RW_* bits, see below        │
 // │ 140   4  rwWriter     strategy 'rwlock': lock word, one writer at a time (L1)    │
+// │ 144   4  rmLock       strategy 'read-mostly' (readmostly.ts): the dirty lock (M2)│
+// │ 148   4  rmDirty      read-mostly: entries in the dirty root; 0 = not amended    │
+// │ 152   4  rmMisses     read-mostly: lookups that fell back to dirty (M3, under    │
+// │                       rmLock); promotion resets it (M6)                          │
+// │ 156   4  rmLockedReads  read-mostly: every read that took rmLock (tests, stats)  │
+// │ 160   4  rmPromotions read-mostly: promotions done (M6)                          │
 // ╞═══════════ epoch: line 3 ═════════════════════════════════════════════════════════╡
 // │ 192   4  epoch        global epoch, steps of EPOCH_STEP                          │
 // │ 196   4  threadHigh   1 + highest thread slot ever registered                    │
@@ -95,6 +101,11 @@
 @inline export const HDR_ITERATORS: usize = HDR_OWNER + sizeof<u32>();
 @inline export const HDR_RW_STATE: usize = HDR_ITERATORS + sizeof<u32>();
 @inline export const HDR_RW_WRITER: usize = HDR_RW_STATE + sizeof<u32>();
+@inline export const HDR_RM_LOCK: usize = HDR_RW_WRITER + sizeof<u32>();
+@inline export const HDR_RM_DIRTY: usize = HDR_RM_LOCK + sizeof<u32>();
+@inline export const HDR_RM_MISSES: usize = HDR_RM_DIRTY + sizeof<u32>();
+@inline export const HDR_RM_LOCKED_READS: usize = HDR_RM_MISSES + sizeof<u32>();
+@inline export const HDR_RM_PROMOTIONS: usize = HDR_RM_LOCKED_READS + sizeof<u32>();
 
 
 @inline export const HDR_EPOCH: usize = 3 * CACHE_LINE;
@@ -109,7 +120,7 @@
 /** "SHMP": written last by initMap, so a header with this magic is complete. */
 @inline export const MAP_MAGIC: u32 = 0x504d4853;
 /** Bumped whenever any layout in this file changes; handles carry it. */
-@inline export const LAYOUT_VERSION: u32 = 3;
+@inline export const LAYOUT_VERSION: u32 = 4;
 
 // Key kinds: number and int32 keys are their canonical 64 bits in the slot; blob keys (strings,
 // bytes) are (pointer, length word).
@@ -127,6 +138,14 @@
 @inline export const STRATEGY_OWNED: u32 = 1;      // one writer at a time, misuse detected (owner.ts)
 @inline export const STRATEGY_RWLOCK: u32 = 2;     // one read/write lock for the map (rwlock.ts)
 @inline export const STRATEGY_SHARDED: u32 = 3;    // N roots, a read/write lock each (shards.ts)
+@inline export const STRATEGY_READ_MOSTLY: u32 = 4; // read snapshot + locked dirty root (readmostly.ts)
+
+// Strategy 'read-mostly': a deleted entry of the read snapshot keeps its slot and key, and its
+// value word becomes DELETED (sync.Map's nil; M5). No value can have these bits: as a blob word it
+// is pointer 0 with a non-zero length (copyBlob gives empty blobs pointer 0 and length 0); as an
+// f64 it is a signalling NaN, which Wasm arithmetic never yields and readmostly.ts canonicalises
+// away from the values it is given.
+@inline export const VALUE_DELETED: u64 = 0x7ff4000000000000;
 
 // ── The read/write lock word (rwlock.ts, strategy 'rwlock') ───────────────────────────────────
 // ╒════════════ rwState (32 bits) ════════════════════════════════════════════╕
@@ -205,6 +224,8 @@
 /** Shard roots follow the thread slots; MAX_SHARDS of them end well below --memoryBase (65536). */
 @inline export const SHARD_ROOTS: usize = MAP_HEADER_END;
 @inline export const MAX_SHARDS: u32 = 256;
+/** Strategy 'read-mostly': the dirty root sits where a sharded map's first shard root would. */
+@inline export const RM_DIRTY_ROOT: usize = SHARD_ROOTS;
 
 @inline export const THREAD_FREE: u32 = 0;
 @inline export const THREAD_ACTIVE: u32 = 1;

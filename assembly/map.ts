@@ -14,7 +14,7 @@
 
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_KEY_KIND, HDR_VALUE_KIND, HDR_SEED,
-  HDR_STRATEGY, STRATEGY_CONCURRENT, ROOT_TABLE, ROOT_OLD_TABLE,
+  HDR_STRATEGY, STRATEGY_CONCURRENT, STRATEGY_READ_MOSTLY, VALUE_DELETED, HDR_ROOT, ROOT_TABLE, ROOT_OLD_TABLE,
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
   STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
   MAX_VALUE_BYTES, BUCKET_SIZE, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
@@ -49,10 +49,17 @@ let stagingSize: u32 = 0;
  * owner word (owner.ts, O1) or the map's write lock (rwlock.ts, L1–L2).
  */
 let chainLocks: bool = true;
+/**
+ * Strategy 'read-mostly' (readmostly.ts): a delete in the read snapshot (root 0) marks the value
+ * DELETED in place instead of unlinking the entry (M5), and iteration skips DELETED entries.
+ */
+let marksDeleted: bool = false;
+@inline export function deletesByMark(): bool { return marksDeleted; }
 
 /** Called after registerThread and whenever the staging area moves. */
 export function loadIdentity(): void {
   chainLocks = load<u32>(MAP_HEADER + HDR_STRATEGY) == STRATEGY_CONCURRENT;
+  marksDeleted = load<u32>(MAP_HEADER + HDR_STRATEGY) == STRATEGY_READ_MOSTLY;
   loadRoots();
   keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
   valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
@@ -233,6 +240,37 @@ export function has(key: f64): i32 {
   return lookup();
 }
 
+/**
+ * get for a read-mostly snapshot (readmostly.ts, M1): as get (R1–R7), but a DELETED value word
+ * is NOT_FOUND. Kept apart from get so that no other strategy's read pays the comparison.
+ */
+export function getLive(key: f64): i32 {
+  let status = setProbe(key);
+  if (status != OK) return status;
+  while (true) {
+    status = lookup();
+    if (status != FOUND) break;
+    if (readValue == VALUE_DELETED) { // M1: deleted in the snapshot (sync.Map's nil entry)
+      status = NOT_FOUND;
+      break;
+    }
+    status = putResult(readValue);
+    if (status != OK) break;
+    if (valueKind == VALUE_BLOB && version(lookupHead) != readVersion) continue; // R7
+    status = FOUND;
+    break;
+  }
+  return status;
+}
+
+/** has for a read-mostly snapshot: FOUND only for an entry that is not DELETED. */
+export function hasLive(key: f64): i32 {
+  const status = setProbe(key);
+  if (status != OK) return status;
+  const found = lookup();
+  return found == FOUND && readValue == VALUE_DELETED ? NOT_FOUND : found;
+}
+
 // ── Writers ────────────────────────────────────────────────────────────────────────────────────
 /** The table of the chain lockChain locked. */
 let lockedTable: usize = 0;
@@ -350,6 +388,14 @@ export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
 
 /** Removes the entry at the found slot of the locked chain, unlocks, retires its memory. */
 function removeFound(head: usize): void {
+  if (marksDeleted && currentRoot() == MAP_HEADER + HDR_ROOT) { // read-mostly snapshot: M5
+    const deleted = slotValue(foundBucket, foundSlot);
+    chainSetValue(head, foundBucket, foundSlot, VALUE_DELETED); // one value word, W5–W7
+    unlockChain(head);
+    if (valueKind == VALUE_BLOB) retireBlob(deleted); // the key stays: the slot still holds it
+    countEntries(-1);
+    return;
+  }
   const key = slotKey(foundBucket, foundSlot);
   const value = slotValue(foundBucket, foundSlot);
   const unlinked = chainRemove(lockedTable, head, foundBucket, foundSlot);

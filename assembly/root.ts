@@ -3,10 +3,13 @@
 // the map header; a sharded map has `shards` of them, and a key's hash picks its root (setRoot
 // in map.ts, from the probe's hash), so the shards are N independent tables over the same code.
 //
+// Strategy 'read-mostly' has two roots: root 0 holds the read snapshot, RM_DIRTY_ROOT the dirty
+// table (readmostly.ts), and an operation switches between them with useReadRoot/useDirtyRoot.
+//
 // This thread's current root is a module global (per thread, as every global): set once per
 // operation before any table is read, read by map.ts, evacuate.ts, iterate.ts, clear.ts.
 
-import { MAP_HEADER, HDR_ROOT, HDR_SHARDS, SHARD_ROOTS, ROOT_SIZE } from "./layout";
+import { MAP_HEADER, HDR_ROOT, HDR_SHARDS, SHARD_ROOTS, ROOT_SIZE, RM_DIRTY_ROOT } from "./layout";
 
 let root: usize = MAP_HEADER + HDR_ROOT;
 /** 0 for maps with one root; otherwise the number of shard roots. */
@@ -32,3 +35,7 @@ export function loadRoots(): void {
 @inline export function useRootOf(hash: u64): void {
   if (shards != 0) root = SHARD_ROOTS + <usize>(<u32>(hash >> 32) % shards) * ROOT_SIZE;
 }
+
+/** Strategy 'read-mostly' (readmostly.ts): the read snapshot is root 0, the dirty table its own root. */
+@inline export function useReadRoot(): void { root = MAP_HEADER + HDR_ROOT; }
+@inline export function useDirtyRoot(): void { root = RM_DIRTY_ROOT; }

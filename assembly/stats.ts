@@ -4,13 +4,13 @@
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, TBL_OVERFLOW_COUNT, TBL_EVACUATED, STAGE_DATA,
   TS_STATE, TS_LOCK_SPINS, TS_LOCK_WAITS, TS_BYTES_IN_USE, THREAD_ACTIVE, tableB, tableMask,
-  threadSlot,
+  threadSlot, RM_DIRTY_ROOT,
 } from "./layout";
 import { load32 } from "./lock";
 import { pin, unpin } from "./epoch";
 import { totalCount, threadHigh } from "./thread";
 import { memoryBytes } from "./alloc";
-import { stagingArea } from "./map";
+import { stagingArea, deletesByMark } from "./map";
 import { rootAt, rootCount } from "./root";
 
 /** Fields, in order; src/map.ts reads them by this order (test/layout.test.ts checks the count). */
@@ -20,8 +20,9 @@ export function stats(): void {
   pin();
   // Sharded maps: the sum over roots, B the largest, growing if any root is.
   let B: u32 = 0, buckets: f64 = 0, overflow: f64 = 0, growing = false, oldBuckets: f64 = 0, evacuated: f64 = 0;
-  for (let i: u32 = 0; i < rootCount(); i++) {
-    const root = rootAt(i);
+  const roots = rootCount() + (deletesByMark() ? 1 : 0); // read-mostly: the dirty root too
+  for (let i: u32 = 0; i < roots; i++) {
+    const root = i < rootCount() ? rootAt(i) : RM_DIRTY_ROOT;
     const table = load32(root + ROOT_TABLE);
     const old = load32(root + ROOT_OLD_TABLE);
     if (tableB(table) > B) B = tableB(table);

@@ -64,6 +64,20 @@ export interface CoreExports {
   clearSharded(): number;
   iterationWidthShard(shard: number): number;
   iterateShard(shard: number, cursor: number, width: number): number;
+  // Strategy 'read-mostly' (assembly/readmostly.ts): lock-free reads of the snapshot, the rest locked.
+  getReadMostly(key: number): number;
+  hasReadMostly(key: number): number;
+  setReadMostly(key: number, value: number, valueLen: number): number;
+  getOrInsertReadMostly(key: number, value: number, valueLen: number): number;
+  removeReadMostly(key: number): number;
+  compareAndSetReadMostly(key: number, expected: number, expectedLen: number, next: number, nextLen: number): number;
+  compareAndDeleteReadMostly(key: number, expected: number, expectedLen: number): number;
+  addReadMostly(key: number, delta: number): number;
+  clearReadMostly(): number;
+  iterationWidthReadMostly(): number;
+  iterateReadMostly(cursor: number, width: number): number;
+  /** 0: reads that took the lock, 1: promotions, 2: misses since the last one, 3: dirty entries. */
+  readMostlyCounter(which: number): number;
 }
 
 /** Test-only exports of the debug build (assembly/index.debug.ts). */

@@ -121,7 +121,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     this.strategy = STRATEGIES[core.exports.headerStrategy()] ?? 'concurrent';
     this.#x = this.strategy === 'owned' ? ownedExports(core.exports)
       : this.strategy === 'rwlock' ? rwlockExports(core.exports)
-        : this.strategy === 'sharded' ? shardedExports(core.exports) : core.exports;
+        : this.strategy === 'sharded' ? shardedExports(core.exports)
+          : this.strategy === 'read-mostly' ? readMostlyExports(core.exports) : core.exports;
     this.#shards = core.exports.headerShards();
     this.#layout = layout;
     this.#staging = new Staging(core.exports, handle.memory, layout, handle.maxMemory, layout.STAGING_INITIAL_SIZE);
@@ -534,6 +535,27 @@ function shardedExports(x: CoreExports): CoreExports {
     compareAndDelete: x.compareAndDeleteSharded,
     add: x.addSharded,
     clear: x.clearSharded,
+  };
+}
+
+/**
+ * The exports a map of strategy 'read-mostly' calls: reads of the snapshot lock-free, the rest
+ * under the map's dirty lock; iteration promotes the dirty table first (assembly/readmostly.ts).
+ */
+function readMostlyExports(x: CoreExports): CoreExports {
+  return {
+    ...x,
+    get: x.getReadMostly,
+    has: x.hasReadMostly,
+    set: x.setReadMostly,
+    getOrInsert: x.getOrInsertReadMostly,
+    remove: x.removeReadMostly,
+    compareAndSet: x.compareAndSetReadMostly,
+    compareAndDelete: x.compareAndDeleteReadMostly,
+    add: x.addReadMostly,
+    clear: x.clearReadMostly,
+    iterationWidth: x.iterationWidthReadMostly,
+    iterate: x.iterateReadMostly,
   };
 }
 

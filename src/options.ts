@@ -19,13 +19,13 @@ export interface KindTypes {
  * second writer, a read during a write, or a write during another thread's iteration throws
  * ConcurrentMapMisuseError (Go's fail-fast map, made deterministic and catchable). 'rwlock': one
  * writer-preferring read/write lock for the whole map (Go's RWMutex + map). 'sharded': `shards`
- * independent tables picked by hash, a read/write lock each (Go's sharded maps).
+ * independent tables picked by hash, a read/write lock each (Go's sharded maps). 'read-mostly':
+ * lock-free reads of a snapshot, new keys in a locked dirty table promoted after enough misses
+ * (Go's sync.Map).
  */
-export type Strategy = 'concurrent' | 'owned' | 'rwlock' | 'sharded';
+export type Strategy = 'concurrent' | 'owned' | 'rwlock' | 'sharded' | 'read-mostly';
 /** In the order of assembly/layout.ts STRATEGY_*: the index is the code in the map header. */
-export const STRATEGIES: readonly Strategy[] = ['concurrent', 'owned', 'rwlock', 'sharded'];
-/** Named by the issue that adds strategies, not built yet: a clearer error than "unknown". */
-const PLANNED_STRATEGIES = ['read-mostly'];
+export const STRATEGIES: readonly Strategy[] = ['concurrent', 'owned', 'rwlock', 'sharded', 'read-mostly'];
 
 export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKind = ValueKind> {
   key: KK;
@@ -136,9 +136,6 @@ export function checkOptions(options: CreateOptions): Settings {
   const strategy = options.strategy ?? 'concurrent';
   if (!STRATEGIES.includes(strategy)) {
     const known = STRATEGIES.map((k) => `'${k}'`).join(', ');
-    if (PLANNED_STRATEGIES.includes(strategy as string)) {
-      throw new RangeError(`options.strategy '${strategy}' is not available in this version of sharemap; use one of ${known}`);
-    }
     throw new TypeError(`options.strategy must be one of ${known}, got ${String(options.strategy)}`);
   }
   const ownerAttempts = options.ownerAttempts ?? DEFAULT_OWNER_ATTEMPTS;

@@ -1,0 +1,3 @@
+// test/property.test.ts again, every map created with strategy 'read-mostly' (its newMap reads the variable).
+process.env.SHAREMAP_TEST_STRATEGY = 'read-mostly';
+await import('../property.test.js');
