@@ -14,7 +14,7 @@
 //  - an old bucket is EVACUATED exactly once, so the `evacuated` counter reaches the bucket count
 //    exactly once, and that thread ends the growth (G5) and retires the old table (G6).
 
-import { currentRoot, rootCount } from "./root";
+import { currentRoot, rootEntries } from "./root";
 import {
   MAP_HEADER, HDR_TABLES_GEN, ROOT_TABLE, ROOT_OLD_TABLE, ROOT_GROW_LOCK, TBL_NEVACUATE,
   TBL_EVACUATED, BKT_LOCK, BKT_VERSION, BUCKET_SIZE, BUCKET_SLOTS, VERSION_EVACUATED,
@@ -29,7 +29,6 @@ import { allocZeroed, free } from "./alloc";
 import { retire } from "./epoch";
 import { keyHash } from "./keys";
 import { tophash } from "./hash";
-import { totalCount } from "./thread";
 import { OK, OUT_OF_MEMORY } from "./status";
 
 /** How far one growWork may move the cursor over buckets that others already evacuated. */
@@ -60,8 +59,7 @@ export function maybeGrow(table: usize, keyKind: u32, seed: u64): void {
   const B = tableB(table);
   const buckets = <i64>1 << B;
   let newB: u32;
-  // A sharded map's keys spread evenly over its roots by hash, so a root holds about its share.
-  if (totalCount() / <i64>rootCount() * LOAD_FACTOR_DEN > buckets * LOAD_FACTOR_NUM) {
+  if (rootEntries() * LOAD_FACTOR_DEN > buckets * LOAD_FACTOR_NUM) {
     if (B >= MAX_B) return;
     newB = B + 1;
   } else if (<i64>load32(table, TBL_OVERFLOW_COUNT) >= buckets) {

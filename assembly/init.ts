@@ -56,8 +56,10 @@ export function initMap(
     if (table == 0) return ATTACH_OUT_OF_MEMORY;
     store32(rootAt(i) + ROOT_TABLE, <u32>table);
   }
-  if (strategy == STRATEGY_READ_MOSTLY) { // the dirty root starts empty (readmostly.ts)
-    const dirty = newTable(0);
+  if (strategy == STRATEGY_READ_MOSTLY) {
+    // The dirty root (readmostly.ts) starts empty but as large as the snapshot: a new map's first
+    // keys all arrive there, so initialCapacity inserts cause no growth until the first promotion.
+    const dirty = newTable(initialB < MAX_B ? initialB : MAX_B);
     if (dirty == 0) return ATTACH_OUT_OF_MEMORY;
     store32(RM_DIRTY_ROOT + ROOT_TABLE, <u32>dirty);
   }

@@ -49,6 +49,16 @@ export function iterationWidth(): u32 {
  * NEEDS_SPACE (not even one logical bucket fits; STAGE_NEED_BYTES says a size to try).
  */
 export function iterate(cursor: u32, width: u32): i32 {
+  return iterateRoots(cursor, width, 0);
+}
+
+/**
+ * iterate, reading each logical bucket in the current root and then in `alsoRoot` (0: none).
+ * Strategy 'read-mostly' passes its dirty root, under rmLock so that no key moves between the
+ * two reads (readmostly.ts, M9): a key lives in one root at a time, so it is yielded once.
+ */
+export function iterateRoots(cursor: u32, width: u32, alsoRoot: usize): i32 {
+  secondRoot = alsoRoot;
   const staging = stagingArea();
   out = staging + STAGE_DATA;
   outEnd = staging + stagingBytes();
@@ -79,9 +89,17 @@ export function iterate(cursor: u32, width: u32): i32 {
   return <u64>next >= logicalBuckets ? DONE : OK;
 }
 
+/** iterateRoots' second root for the call in progress, 0 for none. */
+let secondRoot: usize = 0;
+
 function visitLogical(logical: u32, width: u32): void {
-  const table = load32(currentRoot() + ROOT_TABLE);
-  const old = load32(currentRoot() + ROOT_OLD_TABLE);
+  visitRoot(currentRoot(), logical, width);
+  if (secondRoot != 0 && !outFull) visitRoot(secondRoot, logical, width);
+}
+
+function visitRoot(root: usize, logical: u32, width: u32): void {
+  const table = load32(root + ROOT_TABLE);
+  const old = load32(root + ROOT_OLD_TABLE);
   // Pinned: neither table can be freed before unpin, and their B, mask and next stay readable.
   visitTable(old != 0 ? old : table, logical, width);
 }

@@ -23,7 +23,7 @@ import {
   MAP_HEADER, HDR_ROOT, HDR_TABLES_GEN, HDR_RM_LOCK, HDR_RM_DIRTY, HDR_RM_MISSES,
   HDR_RM_LOCKED_READS, HDR_RM_PROMOTIONS, RM_DIRTY_ROOT, ROOT_TABLE, ROOT_OLD_TABLE, BUCKET_SIZE,
   BUCKET_SLOTS, KEY_BLOB, VALUE_DELETED, MAX_B, LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, TBL_SIZE_BYTES,
-  blobPtr, blobBytes, tableBucket, tableMask,
+  blobPtr, blobBytes, tableBucket, tableMask, tableB,
 } from "./layout";
 import { OK, INSERTED, FOUND, NOT_FOUND } from "./status";
 import { lock, unlock, load32, store32, add32 } from "./lock";
@@ -36,7 +36,7 @@ import { tophashes, usedSlots, overflowOf, slotKey, slotValue } from "./bucket";
 import { chainInsert } from "./table";
 import { newTable, isEvacuated } from "./evacuate";
 import { clearRoot } from "./clear";
-import { iterate, iterationWidth } from "./iterate";
+import { iterateRoots, iterationWidth } from "./iterate";
 import { useReadRoot, useDirtyRoot, currentRoot } from "./root";
 import { mapKeyKind, mapSeed } from "./map";
 import * as ops from "./map";
@@ -203,10 +203,20 @@ export function iterationWidthReadMostly(): u32 {
   return iterationWidth();
 }
 
-/** One batch over the read snapshot, lock-free (iterate.ts skips DELETED entries). */
+/**
+ * M9: one batch, each logical bucket read in the snapshot and then in the dirty table, under
+ * rmLock: no write or promotion comes between the two reads, so a key present throughout is
+ * in exactly one of them and yielded once (iterate.ts skips DELETED entries). The promotion in
+ * iterationWidthReadMostly usually leaves the dirty table empty, but it may fail for lack of
+ * memory (a full map) or new keys may arrive between batches: the dirty table must be read too.
+ * The lock is held for one batch (bounded by the staging area), never between batches.
+ */
 export function iterateReadMostly(cursor: u32, width: u32): i32 {
+  lock(LOCK);
   useReadRoot();
-  return iterate(cursor, width);
+  const status = iterateRoots(cursor, width, RM_DIRTY_ROOT);
+  unlock(LOCK);
+  return status;
 }
 
 /** [locked reads, promotions, misses since the last promotion, dirty entries]: stats and tests. */
@@ -224,7 +234,9 @@ export function readMostlyCounter(which: u32): u32 {
  */
 function promote(): void {
   const entries = totalCount();
-  let B: u32 = 0;
+  // Never smaller than the snapshot's table: tables do not shrink under the other strategies
+  // either, and a map that shrank and refills would otherwise grow again at every promotion.
+  let B: u32 = tableB(load32(READ_ROOT + ROOT_TABLE));
   while (B < MAX_B && (<i64>1 << B) * <i64>LOAD_FACTOR_NUM < entries * <i64>LOAD_FACTOR_DEN) B++;
   const next = newTable(B);
   if (next == 0) return;

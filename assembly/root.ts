@@ -9,15 +9,24 @@
 // This thread's current root is a module global (per thread, as every global): set once per
 // operation before any table is read, read by map.ts, evacuate.ts, iterate.ts, clear.ts.
 
-import { MAP_HEADER, HDR_ROOT, HDR_SHARDS, SHARD_ROOTS, ROOT_SIZE, RM_DIRTY_ROOT } from "./layout";
+import {
+  MAP_HEADER, HDR_ROOT, HDR_SHARDS, HDR_STRATEGY, HDR_RM_DIRTY, STRATEGY_READ_MOSTLY, SHARD_ROOTS,
+  ROOT_SIZE, RM_DIRTY_ROOT,
+} from "./layout";
+import { load32 } from "./lock";
+import { totalCount } from "./thread";
 
 let root: usize = MAP_HEADER + HDR_ROOT;
 /** 0 for maps with one root; otherwise the number of shard roots. */
 let shards: u32 = 0;
 
+/** Strategy 'read-mostly': two roots of unequal shares (rootEntries). */
+let readMostly: bool = false;
+
 /** Called at attach (map.ts loadIdentity): the header says how many roots there are. */
 export function loadRoots(): void {
   shards = load<u32>(MAP_HEADER + HDR_SHARDS);
+  readMostly = load<u32>(MAP_HEADER + HDR_STRATEGY) == STRATEGY_READ_MOSTLY;
   root = shards == 0 ? MAP_HEADER + HDR_ROOT : SHARD_ROOTS;
 }
 
@@ -39,3 +48,17 @@ export function loadRoots(): void {
 /** Strategy 'read-mostly' (readmostly.ts): the read snapshot is root 0, the dirty table its own root. */
 @inline export function useReadRoot(): void { root = MAP_HEADER + HDR_ROOT; }
 @inline export function useDirtyRoot(): void { root = RM_DIRTY_ROOT; }
+
+/**
+ * About how many entries the current root holds: the load G1 (evacuate.ts maybeGrow) weighs.
+ * Sharded maps: an even share, keys spreading over the shards by hash. Read-mostly: the dirty
+ * table holds rmDirty of them and the snapshot the rest; an even split would grow the dirty
+ * table for the snapshot's entries too (it did: double the buckets, memory past the churn bound).
+ */
+export function rootEntries(): i64 {
+  if (!readMostly) return totalCount() / <i64>rootCount();
+  const dirty = <i64>load32(MAP_HEADER + HDR_RM_DIRTY);
+  if (root == RM_DIRTY_ROOT) return dirty;
+  const rest = totalCount() - dirty;
+  return rest < 0 ? 0 : rest;
+}
