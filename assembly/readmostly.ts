@@ -198,9 +198,15 @@ export function iterationWidthReadMostly(): u32 {
     promote();
     unpin();
   }
+  // The wider of the two tables: logical buckets of the snapshot's B alone would each hold a
+  // whole dirty table when the promotion failed for memory (B 0 against 19k dirty entries: a
+  // batch that no staging area of a full map could hold).
+  useDirtyRoot();
+  const dirtyB = iterationWidth();
   unlock(LOCK);
   useReadRoot();
-  return iterationWidth();
+  const readB = iterationWidth();
+  return readB > dirtyB ? readB : dirtyB;
 }
 
 /**
