@@ -46,15 +46,24 @@ function acquire(): i32 {
   const tries = load32(MAP_HEADER + HDR_OWNER_ATTEMPTS);
   let word: u32 = 0;
   let held = false;
+  // The writer that kept this one out: from a word seen HELD, or from the word that beat our CAS.
+  // Not simply the last word loaded: after a release the word still names the last writer, which
+  // may be this very thread, and a CAS lost to a third thread would then name ourselves.
+  let other: u32 = 0;
   for (let attempt: u32 = 0; attempt < tries; attempt++) {
     word = load32(MAP_HEADER + HDR_OWNER);
-    if (word & OWNER_HELD) continue; // O1: another writer; a hand-off may free it within the tries
-    if (cas32(MAP_HEADER + HDR_OWNER, word, (word & ~OWNER_ID_MASK) | OWNER_HELD | self) == word) {
+    if (word & OWNER_HELD) { // O1: another writer; a hand-off may free it within the tries
+      other = word & OWNER_ID_MASK;
+      continue;
+    }
+    const seen = cas32(MAP_HEADER + HDR_OWNER, word, (word & ~OWNER_ID_MASK) | OWNER_HELD | self);
+    if (seen == word) {
       held = true;
       break;
     }
+    if ((seen & OWNER_ID_MASK) != self) other = seen & OWNER_ID_MASK;
   }
-  if (!held) return misuse(CONCURRENT_WRITES, word & OWNER_ID_MASK);
+  if (!held) return misuse(CONCURRENT_WRITES, other);
   acquiredFrom = word;
   // O2: the CAS above and this load, against O6's add and load: under sequential consistency at
   // least one side sees the other, so a write and another thread's iteration never both go on.

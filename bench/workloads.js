@@ -114,3 +114,27 @@ export function runOperations(target, ops, keys, strings, at, count) {
   }
   return sink;
 }
+
+/**
+ * The JS Map baseline as a target of runOperations, with add() written the way a program would:
+ * get, then set. Shared by the harness and the demo page, so both time the same baseline.
+ */
+export class JsMapTarget {
+  map = new Map();
+  get(k) {
+    return this.map.get(k);
+  }
+  set(k, v) {
+    this.map.set(k, v);
+    return this;
+  }
+  delete(k) {
+    return this.map.delete(k);
+  }
+  add(k, delta) {
+    const next = (this.map.get(k) ?? 0) + delta;
+    this.map.set(k, next);
+    return next;
+  }
+  close() {}
+}

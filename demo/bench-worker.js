@@ -9,7 +9,7 @@
 // counter in the control array.
 
 import { ConcurrentMap } from '/dist/browser/sharemap.js';
-import { populate, runOperations, sequence } from '/bench/workloads.js';
+import { JsMapTarget, populate, runOperations, sequence } from '/bench/workloads.js';
 import {
   CHUNKS_INDEX, CHUNK_OPS, ERROR, JS_MAP, READY, RESULT, SEED, SEQUENCE_LENGTH, SHAREMAP,
   STATE_CLOSED, STATE_INDEX, STATE_STOP, WARMUP_MS,
@@ -50,27 +50,6 @@ function open({ impl, handle, workload }) {
     return target;
   }
   throw new Error(`unknown implementation ${impl}`);
-}
-
-/** A JS Map with add() written the way a program would (get, then set), as the Node harness. */
-class JsMapTarget {
-  map = new Map();
-  get(k) {
-    return this.map.get(k);
-  }
-  set(k, v) {
-    this.map.set(k, v);
-    return this;
-  }
-  delete(k) {
-    return this.map.delete(k);
-  }
-  add(k, delta) {
-    const next = (this.map.get(k) ?? 0) + delta;
-    this.map.set(k, next);
-    return next;
-  }
-  close() {}
 }
 
 function waitForOpen(control) {

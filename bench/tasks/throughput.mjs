@@ -15,7 +15,7 @@
 // shared), or asleep in a lock wait.
 
 import { threadCpuMs } from '../cpu.js';
-import { populate, runOperations, sequence } from '../workloads.js';
+import { JsMapTarget, populate, runOperations, sequence } from '../workloads.js';
 import { arriveAndWait } from '../gate.js';
 import { GlobalLockTable } from '../baselines/global-lock-table.js';
 
@@ -58,26 +58,6 @@ async function open(impl, map, args) {
       return undefined;
     default:
       throw new Error(`unknown impl ${impl}`);
-  }
-}
-
-/** A JS Map with add() written the way a program would: get, then set. */
-class JsMapTarget {
-  map = new Map();
-  get(k) {
-    return this.map.get(k);
-  }
-  set(k, v) {
-    this.map.set(k, v);
-    return this;
-  }
-  delete(k) {
-    return this.map.delete(k);
-  }
-  add(k, delta) {
-    const next = (this.map.get(k) ?? 0) + delta;
-    this.map.set(k, next);
-    return next;
   }
 }
 
