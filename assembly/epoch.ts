@@ -98,7 +98,9 @@ export function collect(): void {
 
 /**
  * Called by a closing thread (after its last unpin): frees its bins that are safe and moves the
- * rest to the orphan bins, so a closed thread pins nothing and leaks nothing.
+ * rest to the orphan bins, so a closed thread pins nothing and leaks nothing. reclaimNow calls it
+ * too: the orphan bins are drained by every thread's collect, so blocks handed off are freed
+ * even if this thread never retires again.
  */
 export function handOffRetired(): void {
   const own = selfSlot() + TS_RETIRE_BINS;
@@ -127,6 +129,22 @@ export function handOffRetired(): void {
     store<u32>(bin, 0, BIN_HEAD);
   }
   unlock(orphanLock);
+}
+
+/**
+ * After a large retirement by a thread that may retire nothing more for a long time: a
+ * promotion of strategy 'read-mostly' (readmostly.ts, M7) retires whole tables, and it is often
+ * a reader that promotes. A thread's bins are freed only by its own collects, which come every
+ * COLLECT_EVERY retires, so the old tables would stay allocated until then. Two collects (E3)
+ * move the epoch two steps if no thread pins at an older epoch meanwhile, which is what a block
+ * retired now needs to be safe: then it is freed here. What is still unsafe goes to the orphan
+ * bins, for the next collect of any thread.
+ * Preconditions: unpinned (a pinned caller would hold back the second step itself).
+ */
+export function reclaimNow(): void {
+  collect();
+  collect();
+  handOffRetired();
 }
 
 function freeSafeBins(bins: usize, now: u32): void {

@@ -47,7 +47,10 @@
 // │ 152   4  rmMisses     read-mostly: lookups that fell back to dirty (M3, under    │
 // │                       rmLock); promotion resets it (M6)                          │
 // │ 156   4  rmLockedReads  read-mostly: every read that took rmLock (tests, stats)  │
-// │ 160   4  rmPromotions read-mostly: promotions done (M6)                          │
+// │ 160   4  rmPromotions read-mostly: promotions done (M7)                          │
+// │ 164   4  rmRetryAt    read-mostly: after a promotion ran out of memory, the misses │
+// │                       the next attempt waits for (M6 back-off); 0 = none         │
+// │ 168   4  rmFailed     read-mostly: promotions that ran out of memory (tests)     │
 // ╞═══════════ epoch: line 3 ═════════════════════════════════════════════════════════╡
 // │ 192   4  epoch        global epoch, steps of EPOCH_STEP                          │
 // │ 196   4  threadHigh   1 + highest thread slot ever registered                    │
@@ -106,6 +109,8 @@
 @inline export const HDR_RM_MISSES: usize = HDR_RM_DIRTY + sizeof<u32>();
 @inline export const HDR_RM_LOCKED_READS: usize = HDR_RM_MISSES + sizeof<u32>();
 @inline export const HDR_RM_PROMOTIONS: usize = HDR_RM_LOCKED_READS + sizeof<u32>();
+@inline export const HDR_RM_RETRY_AT: usize = HDR_RM_PROMOTIONS + sizeof<u32>();
+@inline export const HDR_RM_FAILED: usize = HDR_RM_RETRY_AT + sizeof<u32>();
 
 
 @inline export const HDR_EPOCH: usize = 3 * CACHE_LINE;

@@ -21,13 +21,14 @@
 
 import {
   MAP_HEADER, HDR_ROOT, HDR_TABLES_GEN, HDR_RM_LOCK, HDR_RM_DIRTY, HDR_RM_MISSES,
-  HDR_RM_LOCKED_READS, HDR_RM_PROMOTIONS, RM_DIRTY_ROOT, ROOT_TABLE, ROOT_OLD_TABLE, BUCKET_SIZE,
-  BUCKET_SLOTS, KEY_BLOB, VALUE_DELETED, MAX_B, LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, TBL_SIZE_BYTES,
-  blobPtr, blobBytes, tableBucket, tableMask, tableB,
+  HDR_RM_LOCKED_READS, HDR_RM_PROMOTIONS, HDR_RM_RETRY_AT, HDR_RM_FAILED, RM_DIRTY_ROOT,
+  ROOT_TABLE, ROOT_OLD_TABLE, BUCKET_SIZE, BUCKET_SLOTS, KEY_BLOB, VALUE_DELETED, MAX_B,
+  LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, TBL_SIZE_BYTES, blobPtr, blobBytes, tableBucket, tableMask,
+  tableB,
 } from "./layout";
 import { OK, INSERTED, FOUND, NOT_FOUND } from "./status";
 import { lock, unlock, load32, store32, add32 } from "./lock";
-import { pin, unpin, retire } from "./epoch";
+import { pin, unpin, retire, reclaimNow } from "./epoch";
 import { free } from "./alloc";
 import { totalCount } from "./thread";
 import { tophash } from "./hash";
@@ -79,16 +80,39 @@ function lockedRead(value: bool): i32 {
   if (status != NOT_FOUND || load32(MAP_HEADER + HDR_RM_DIRTY) == 0) return status;
   useDirtyRoot();
   status = value ? ops.get(key) : ops.has(key); // M3
+  countMiss();
+  return status;
+}
+
+/**
+ * M3–M6: counts a miss, and promotes once the misses have paid for a copy of the map (sync.Map:
+ * misses >= len(dirty), its dirty map holding every live key). The cheap bounds first: the map
+ * holds at least rmDirty entries, and after a promotion that ran out of memory the misses must
+ * reach rmRetryAt, twice the count of that attempt, so a full map tries its O(n) copy a
+ * logarithmic number of times rather than on every miss (the M6 back-off).
+ * Preconditions: rmLock held.
+ */
+function countMiss(): void {
   const misses = load32(MAP_HEADER + HDR_RM_MISSES) + 1;
   store32(MAP_HEADER + HDR_RM_MISSES, misses);
-  // M6 when the misses have paid for a copy of the map (sync.Map: misses >= len(dirty), its
-  // dirty map holding every live key). The cheap bound first: the map holds at least rmDirty.
-  if (misses >= load32(MAP_HEADER + HDR_RM_DIRTY) && <i64>misses >= totalCount()) {
-    pin();
-    promote();
-    unpin();
-  }
-  return status;
+  if (misses < load32(MAP_HEADER + HDR_RM_DIRTY) || misses < load32(MAP_HEADER + HDR_RM_RETRY_AT)) return;
+  if (<i64>misses < totalCount()) return;
+  if (!tryPromote()) store32(MAP_HEADER + HDR_RM_RETRY_AT, misses > 0x7fffffff ? 0xffffffff : misses << 1);
+}
+
+/**
+ * M6–M7, then the old tables' memory handed to the reclaimer at once (epoch.ts reclaimNow): the
+ * thread that promotes is often a reader, which may retire nothing more for a long time, and
+ * until its bins are collected the old tables stay allocated beside the new snapshot.
+ * Returns false (nothing changed) when memory ran out. Preconditions: rmLock held, unpinned.
+ */
+function tryPromote(): bool {
+  pin();
+  const promoted = promote();
+  unpin();
+  if (promoted) reclaimNow();
+  else store32(MAP_HEADER + HDR_RM_FAILED, load32(MAP_HEADER + HDR_RM_FAILED) + 1);
+  return promoted;
 }
 
 /** The key argument of the operation in progress (blob keys: their length word; staged bytes stay). */
@@ -183,8 +207,7 @@ export function clearReadMostly(): i32 {
   clearRoot();
   useDirtyRoot();
   clearRoot();
-  store32(MAP_HEADER + HDR_RM_DIRTY, 0);
-  store32(MAP_HEADER + HDR_RM_MISSES, 0);
+  resetMisses();
   unpin();
   unlock(LOCK);
   return OK;
@@ -193,11 +216,9 @@ export function clearReadMostly(): i32 {
 // ── Iteration (M9): promote first, as sync.Map's Range does, then read the snapshot lock-free ──
 export function iterationWidthReadMostly(): u32 {
   lock(LOCK);
-  if (load32(MAP_HEADER + HDR_RM_DIRTY) != 0) {
-    pin();
-    promote();
-    unpin();
-  }
+  // Not held back by rmRetryAt: the iteration is O(n) itself, so one more copy attempt at most
+  // doubles its cost, and a successful one lets the batches read one table.
+  if (load32(MAP_HEADER + HDR_RM_DIRTY) != 0) tryPromote();
   // The wider of the two tables: logical buckets of the snapshot's B alone would each hold a
   // whole dirty table when the promotion failed for memory (B 0 against 19k dirty entries: a
   // batch that no staging area of a full map could hold).
@@ -225,36 +246,46 @@ export function iterateReadMostly(cursor: u32, width: u32): i32 {
   return status;
 }
 
-/** [locked reads, promotions, misses since the last promotion, dirty entries]: stats and tests. */
+/**
+ * [locked reads, promotions, misses since the last promotion, dirty entries, promotions that ran
+ * out of memory]: for tests (test/read-mostly.test.ts, test/concurrency/read-mostly.test.ts).
+ */
 export function readMostlyCounter(which: u32): u32 {
   const at = which == 0 ? HDR_RM_LOCKED_READS : which == 1 ? HDR_RM_PROMOTIONS
-    : which == 2 ? HDR_RM_MISSES : HDR_RM_DIRTY;
+    : which == 2 ? HDR_RM_MISSES : which == 3 ? HDR_RM_DIRTY : HDR_RM_FAILED;
   return load32(MAP_HEADER + at);
+}
+
+/** The dirty table is empty (a promotion or clear): counting misses starts over, back-off included. */
+function resetMisses(): void {
+  store32(MAP_HEADER + HDR_RM_DIRTY, 0);
+  store32(MAP_HEADER + HDR_RM_MISSES, 0);
+  store32(MAP_HEADER + HDR_RM_RETRY_AT, 0);
 }
 
 // ── Promotion (M6–M7) ──────────────────────────────────────────────────────────────────────────
 /**
  * M6: copies the live entries of both roots into a new table, which M7 publishes as the snapshot,
- * with a new empty dirty table. Nothing changes if memory runs out (the next miss tries again).
+ * with a new empty dirty table. Returns false, having changed nothing, if memory runs out.
  * Preconditions: rmLock held (no writer anywhere), pinned.
  */
-function promote(): void {
+function promote(): bool {
   const entries = totalCount();
   // Never smaller than the snapshot's table: tables do not shrink under the other strategies
   // either, and a map that shrank and refills would otherwise grow again at every promotion.
   let B: u32 = tableB(load32(READ_ROOT + ROOT_TABLE));
   while (B < MAX_B && (<i64>1 << B) * <i64>LOAD_FACTOR_NUM < entries * <i64>LOAD_FACTOR_DEN) B++;
   const next = newTable(B);
-  if (next == 0) return;
+  if (next == 0) return false;
   const dirty = newTable(0);
   if (dirty == 0) {
     free(next, load<u32>(next, TBL_SIZE_BYTES));
-    return;
+    return false;
   }
   if (!copyRoot(READ_ROOT, next) || !copyRoot(RM_DIRTY_ROOT, next)) {
     dropCopy(next);
     free(dirty, load<u32>(dirty, TBL_SIZE_BYTES));
-    return;
+    return false;
   }
   const oldRead = load32(READ_ROOT + ROOT_TABLE);
   const oldReadOld = load32(READ_ROOT + ROOT_OLD_TABLE);
@@ -266,8 +297,7 @@ function promote(): void {
   store32(READ_ROOT + ROOT_TABLE, <u32>next);
   store32(RM_DIRTY_ROOT + ROOT_OLD_TABLE, 0);
   store32(RM_DIRTY_ROOT + ROOT_TABLE, <u32>dirty);
-  store32(MAP_HEADER + HDR_RM_DIRTY, 0);
-  store32(MAP_HEADER + HDR_RM_MISSES, 0);
+  resetMisses();
   add32(MAP_HEADER + HDR_TABLES_GEN, 1);
   store32(MAP_HEADER + HDR_RM_PROMOTIONS, load32(MAP_HEADER + HDR_RM_PROMOTIONS) + 1);
   // M7: retire the old tables' buckets (their live entries' blobs now belong to `next`) and the
@@ -276,6 +306,7 @@ function promote(): void {
   if (oldReadOld != 0) retireTable(oldReadOld);
   retireTable(oldDirty);
   if (oldDirtyOld != 0) retireTable(oldDirtyOld);
+  return true;
 }
 
 /** Inserts every live entry of `root`'s tables into the private table `into`; false when out of memory. */
