@@ -31,7 +31,7 @@ describe.each(THREAD_COUNTS)('iteration during growth with %i threads', (threads
     expect({ duplicates: it0.duplicates, stableMissed: it0.stableMissed, foreign: it0.foreign, examples: it0.examples },
       `seed ${seed}`).toEqual({ duplicates: 0, stableMissed: 0, foreign: 0, examples: [] });
     expect(it0.passes).toBe(passes);
-    // The forced interleaving happened: every pass was paused while the table started a growth.
+    // The forced interleaving happened: every pass was paused while a table started a growth.
     expect(it0.grewMidPass, 'passes during which the table grew').toBe(passes);
     const entries = entriesOnce(map);
     expect(entries.size).toBe(map.size);

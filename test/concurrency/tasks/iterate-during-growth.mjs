@@ -7,10 +7,13 @@
 //   1. all threads meet at a barrier (words[0..1]);
 //   2. the iterator consumes about half of its pass, while the writers overwrite and delete
 //      (racing with it, unforced);
-//   3. the iterator stores the B its pass started with (words[PASS_B]), signals MID and blocks;
-//      the writers insert fresh keys until the table has started a growth past that B (so one
+//   3. the iterator stores the map's bucket count (words[PASS_BUCKETS]), signals MID and blocks;
+//      the writers insert fresh keys until a table has started a growth past that count (so one
 //      doubling per phase, however many writers), plus a few hundred more so the evacuation is under
-//      way but, since only writers drive it, not finished; each writer then counts itself DONE;
+//      way but, since only writers drive it, not finished; each writer then counts itself DONE.
+//      The bucket count, not B: stats().B is the widest table's, and a strategy with several
+//      tables grows one that is not the widest ('read-mostly' inserts into its dirty table, which
+//      the promotion at the start of each pass leaves at B = 0 beside a wide snapshot);
 //   4. when every writer is DONE, the iterator resumes its pass, now across a growth it did not
 //      start in: chains EVACUATED under it, keys moved to the wider table. The next pass starts
 //      with that growth still in progress (the old table narrower than the iteration width).
@@ -23,7 +26,7 @@ import {
 const KEY_SPACE = 1 << 26;
 const MID = 2;
 const DONE = 3;
-const PASS_B = 4;
+const PASS_BUCKETS = 4;
 export const WORDS = 5;
 /** Inserts after a writer sees the growth start, before it lets the iterator resume. */
 const AFTER_GROWTH_STARTED = 300;
@@ -47,7 +50,6 @@ export default function iterateDuringGrowth(map, { index, threads, args }) {
     for (let phase = 0; phase < passes; phase++) {
       barrier(words, 0, threads);
       const half = Math.floor(map.size / 2);
-      const bBefore = map.stats().B;
       const seen = new Set();
       let stableSeen = 0;
       let resumed = false;
@@ -65,17 +67,18 @@ export default function iterateDuringGrowth(map, { index, threads, args }) {
           note({ what: 'foreign value', key, value: String(value).slice(0, 40) });
         }
         if (!resumed && seen.size >= half) {
-          Atomics.store(words, PASS_B, bBefore);
+          const bucketsBefore = map.stats().buckets;
+          Atomics.store(words, PASS_BUCKETS, bucketsBefore);
           bump(words, MID); // step 3
           waitAtLeast(words, DONE, (phase + 1) * writers); // step 4
           resumed = true;
           const now = map.stats();
-          if (now.B > bBefore) result.grewMidPass++;
+          if (now.buckets > bucketsBefore) result.grewMidPass++;
           if (now.growing) result.growingWhenResumed++;
         }
       }
       if (!resumed) { // a pass shorter than half the size: release the writers anyway
-        Atomics.store(words, PASS_B, bBefore);
+        Atomics.store(words, PASS_BUCKETS, map.stats().buckets);
         bump(words, MID);
         waitAtLeast(words, DONE, (phase + 1) * writers);
       }
@@ -112,10 +115,10 @@ export default function iterateDuringGrowth(map, { index, threads, args }) {
     }
     waitAtLeast(words, MID, phase + 1);
     // Step 3: grow the table under the paused iterator.
-    const B = Atomics.load(words, PASS_B);
+    const buckets = Atomics.load(words, PASS_BUCKETS);
     while (inserted < perWriter) {
       insertOne();
-      if ((inserted & 63) === 0 && map.stats().B > B) break;
+      if ((inserted & 63) === 0 && map.stats().buckets > buckets) break;
     }
     for (let i = 0; i < AFTER_GROWTH_STARTED && inserted < perWriter; i++) insertOne();
     bump(words, DONE);
