@@ -22,6 +22,45 @@ async function readMostlyMap(maxMemory?: number) {
   return { map, counter: (which: number) => x.readMostlyCounter(which) };
 }
 
+/** A NaN with the given high and low 32 bits. */
+const nanFromBits = (high: number, low: number) => new Float64Array(new Uint32Array([low, high]).buffer)[0];
+
+describe("strategy 'read-mostly'", () => {
+  it('is recorded in the map: attach gets the strategy and sees keys of both tables', async () => {
+    const { map } = await readMostlyMap();
+    for (let i = 0; i < 3000; i++) map.set(i, i);
+    for (let i = 0; i < 3000; i++) map.get(i); // promotes: these are in the snapshot now
+    for (let i = 3000; i < 5000; i++) map.set(i, i); // and these in the dirty table
+    const other = ConcurrentMap.attach<number, number>(map.handle);
+    expect(other.strategy).toBe('read-mostly');
+    for (let i = 0; i < 5000; i += 7) expect(other.get(i)).toBe(i);
+    other.set(-1, -1);
+    expect(map.get(-1)).toBe(-1);
+    other.close();
+    map.close();
+  });
+
+  it("a NaN value with the DELETED mark's bits is stored as NaN, not read as a delete", async () => {
+    const { map } = await readMostlyMap();
+    // assembly/layout.ts VALUE_DELETED, a signalling NaN: the core canonicalises NaN values.
+    const deletedBits = nanFromBits(0x7ff40000, 0);
+    map.set(1, 1);
+    map.get(1); // promotes: key 1 is in the snapshot, where a delete would write the mark
+    map.set(1, deletedBits);
+    map.set(2, deletedBits);
+    expect(map.compareAndSet(1, NaN, deletedBits)).toBe(true);
+    expect(map.getOrInsert(3, deletedBits)).toBeNaN();
+    for (const key of [1, 2, 3]) {
+      expect(map.has(key)).toBe(true);
+      expect(map.get(key)).toBeNaN();
+    }
+    expect(map.size).toBe(3);
+    expect([...map.keys()].sort()).toEqual([1, 2, 3]);
+    expect(checkInvariants(map)).toBe(0);
+    map.close();
+  });
+});
+
 describe("strategy 'read-mostly' promotion", () => {
   it('promotes once the misses reach the size, after which the same reads take no lock', async () => {
     const { map, counter } = await readMostlyMap();
