@@ -14,6 +14,7 @@ const STYLE = {
   'sharemap-owned': { color: '#ff9896', width: 2 },
   'sharemap-rwlock': { color: '#e377c2', width: 2 },
   'sharemap-sharded': { color: '#17becf', width: 2 },
+  'sharemap-read-mostly': { color: '#bcbd22', width: 2 },
   'js-map': { color: '#1f77b4', width: 1.5 },
   'global-lock': { color: '#2ca02c', width: 1.5 },
   postmessage: { color: '#9467bd', width: 1.5 },

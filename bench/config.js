@@ -84,7 +84,7 @@ export const throughput = {
    * 'sharemap' is the default strategy, 'concurrent'. 'owned' runs writing workloads on one
    * thread only: a second writer would throw, by design.
    */
-  strategies: ['owned', 'rwlock', 'sharded'],
+  strategies: ['owned', 'rwlock', 'sharded', 'read-mostly'],
   workloads: FULL ? fullMatrix() : DEFAULT_WORKLOADS,
   /** Deadline of one run (start-up, a 1M-entry Map build, warm-up, timed window). */
   runTimeoutMs: 120_000,

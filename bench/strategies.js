@@ -4,8 +4,11 @@
 
 import { formatOps, formatRatio, textTable } from './report.js';
 
-const IMPLS = ['sharemap', 'sharemap-owned', 'sharemap-rwlock', 'sharemap-sharded'];
-const NAMES = { sharemap: 'concurrent', 'sharemap-owned': 'owned', 'sharemap-rwlock': 'rwlock', 'sharemap-sharded': 'sharded' };
+const IMPLS = ['sharemap', 'sharemap-owned', 'sharemap-rwlock', 'sharemap-sharded', 'sharemap-read-mostly'];
+const NAMES = {
+  sharemap: 'concurrent', 'sharemap-owned': 'owned', 'sharemap-rwlock': 'rwlock', 'sharemap-sharded': 'sharded',
+  'sharemap-read-mostly': 'read-mostly',
+};
 
 /** One comparison per (workload, threads): { workload, threads, ops: { strategy: ops/s }, winner, margin }. */
 export function compareStrategies(rows) {
@@ -42,12 +45,13 @@ export function strategyTable(comparisons) {
       { title: 'owned', align: 'right' },
       { title: 'rwlock', align: 'right' },
       { title: 'sharded', align: 'right' },
+      { title: 'read-mostly', align: 'right' },
       { title: 'fastest', align: 'left' },
       { title: 'by', align: 'right' },
     ],
     comparisons.map((c) => [
       c.workload, String(c.threads), cell(c, 'concurrent'), cell(c, 'owned'), cell(c, 'rwlock'), cell(c, 'sharded'),
-      c.winner, formatRatio(c.margin),
+      cell(c, 'read-mostly'), c.winner, formatRatio(c.margin),
     ]),
   );
 }

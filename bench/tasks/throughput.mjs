@@ -42,6 +42,7 @@ async function open(impl, map, args) {
     case 'sharemap-owned':
     case 'sharemap-rwlock':
     case 'sharemap-sharded':
+    case 'sharemap-read-mostly':
       return map;
     case 'js-map': {
       const m = new JsMapTarget();
