@@ -45,7 +45,7 @@
 // │ 144   4  rmLock       strategy 'read-mostly' (readmostly.ts): the dirty lock (M2)│
 // │ 148   4  rmDirty      read-mostly: entries in the dirty root; 0 = not amended    │
 // │ 152   4  rmMisses     read-mostly: lookups that fell back to dirty (M3, under    │
-// │                       rmLock); promotion resets it (M6)                          │
+// │                       rmLock); promotion resets it (M7)                          │
 // │ 156   4  rmLockedReads  read-mostly: every read that took rmLock (tests, stats)  │
 // │ 160   4  rmPromotions read-mostly: promotions done (M7)                          │
 // │ 164   4  rmRetryAt    read-mostly: after a promotion ran out of memory, the misses │

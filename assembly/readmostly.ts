@@ -13,11 +13,11 @@
 //  - `rmDirty` counts the dirty table's entries; 0 means lookups that miss need no lock (M1);
 //  - readers of keys live in the snapshot write no shared memory and take no lock.
 //
-// Roles: any thread reads; writers, readers that fall back, promotion, clear and the start of an
-// iteration hold rmLock. Differences from sync.Map: a Store of a key live in the snapshot takes
-// the lock here (Go's is a CAS on a shared entry, which a slot holding the value itself cannot
-// share between two tables), and a DELETED entry falls back to the dirty table (Go's expunged
-// entry is shared with the dirty map instead).
+// Roles: any thread reads; writers, readers that fall back, promotion, clear, the start of an
+// iteration and each of its batches hold rmLock. Differences from sync.Map: a Store of a key
+// live in the snapshot takes the lock here (Go's is a CAS on a shared entry, which a slot holding
+// the value itself cannot share between two tables), and a DELETED entry falls back to the dirty
+// table (Go's expunged entry is shared with the dirty map instead).
 
 import {
   MAP_HEADER, HDR_ROOT, HDR_TABLES_GEN, HDR_RM_LOCK, HDR_RM_DIRTY, HDR_RM_MISSES,
