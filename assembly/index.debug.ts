@@ -5,3 +5,4 @@ export {
   checkInvariants, classOfSize, sizeOfClass, hashOfBits, matchTophashMask, forceGrowth, debugReadLock,
   debugReadUnlock, debugRwState,
 } from "./debug";
+export { setReadStall } from "./hooks";

@@ -11,23 +11,23 @@ import * as init from "./init";
 
 export { initMap, attach, close, headerVersion, headerStrategy, headerShards, reserveStaging } from "./init";
 export {
-  getOwned, hasOwned, setOwned, getOrInsertOwned, removeOwned, compareAndSetOwned,
+  getOwned, getValueOwned, hasOwned, setOwned, getOrInsertOwned, removeOwned, compareAndSetOwned,
   compareAndDeleteOwned, addOwned, clearOwned, iterationBegin, iterationEnd,
 } from "./owner";
 export {
-  getLocked, hasLocked, iterateLocked, setLocked, getOrInsertLocked, removeLocked,
+  getLocked, getValueLocked, hasLocked, iterateLocked, setLocked, getOrInsertLocked, removeLocked,
   compareAndSetLocked, compareAndDeleteLocked, addLocked, clearLocked,
 } from "./rwlock";
 export {
-  getSharded, hasSharded, setSharded, getOrInsertSharded, removeSharded, compareAndSetSharded,
+  getSharded, getValueSharded, hasSharded, setSharded, getOrInsertSharded, removeSharded, compareAndSetSharded,
   compareAndDeleteSharded, addSharded, clearSharded, iterationWidthShard, iterateShard,
 } from "./shards";
 export {
-  getReadMostly, hasReadMostly, setReadMostly, getOrInsertReadMostly, removeReadMostly,
-  compareAndSetReadMostly, compareAndDeleteReadMostly, addReadMostly, clearReadMostly,
-  iterationWidthReadMostly, iterateReadMostly, readMostlyCounter,
+  getReadMostly, getValueReadMostly, hasReadMostly, setReadMostly, getOrInsertReadMostly,
+  removeReadMostly, compareAndSetReadMostly, compareAndDeleteReadMostly, addReadMostly,
+  clearReadMostly, iterationWidthReadMostly, iterateReadMostly, readMostlyCounter,
 } from "./readmostly";
-export { get, has, set, getOrInsert, remove, compareAndSet, compareAndDelete, add } from "./map";
+export { get, set, getOrInsert, remove, compareAndSet, compareAndDelete, add } from "./map";
 export { clear } from "./clear";
 export { stats } from "./stats";
 export { iterate, iterationWidth } from "./iterate";
@@ -84,3 +84,4 @@ export const ATTACH_TOO_MANY_THREADS: i32 = init.ATTACH_TOO_MANY_THREADS;
 export const ATTACH_NOT_A_MAP: i32 = init.ATTACH_NOT_A_MAP;
 export const ATTACH_OUT_OF_MEMORY: i32 = init.ATTACH_OUT_OF_MEMORY;
 export const STAGING_INITIAL_SIZE: u32 = layout.STAGING_INITIAL_SIZE;
+export { getValue, has, lastStatus } from "./fast64";

@@ -24,6 +24,7 @@ import { load32, store32, cas32, add32 } from "./lock";
 import { selfOwner, selfSlot, threadHigh } from "./thread";
 import { stagingArea } from "./map";
 import * as ops from "./map";
+import { settle } from "./fast64";
 import { clear } from "./clear";
 
 /** This thread's registered iterations (its slot's `iterating`, without a load). */
@@ -115,6 +116,9 @@ export function getOwned(key: f64): i32 {
   if (before == u32.MAX_VALUE) return READ_DURING_WRITE;
   return readEnd(before, ops.get(key));
 }
+
+/** getOwned, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus(). */
+export function getValueOwned(key: f64): f64 { return settle(getOwned(key)); }
 
 export function hasOwned(key: f64): i32 {
   const before = readBegin();

@@ -41,6 +41,7 @@ import { iterateRoots, iterationWidth } from "./iterate";
 import { useReadRoot, useDirtyRoot, currentRoot } from "./root";
 import { mapKeyKind, mapSeed } from "./map";
 import * as ops from "./map";
+import { settle } from "./fast64";
 
 const LOCK: usize = MAP_HEADER + HDR_RM_LOCK;
 const READ_ROOT: usize = MAP_HEADER + HDR_ROOT;
@@ -59,6 +60,12 @@ export function getReadMostly(key: f64): i32 {
   unlock(LOCK);
   return status;
 }
+
+/**
+ * getReadMostly, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus().
+ * Not fast64's probe: it reads root 0 as a whole map and knows neither DELETED nor the dirty table.
+ */
+export function getValueReadMostly(key: f64): f64 { return settle(getReadMostly(key)); }
 
 export function hasReadMostly(key: f64): i32 {
   stagedKey = key;

@@ -20,6 +20,7 @@ import {
 import { OK } from "./status";
 import { lock, unlock, load32, cas32, add32, waitWord, notifyAll } from "./lock";
 import * as ops from "./map";
+import { settle } from "./fast64";
 import { clear } from "./clear";
 import { iterate } from "./iterate";
 
@@ -85,6 +86,9 @@ export function getLocked(key: f64): i32 {
   readUnlock();
   return status;
 }
+
+/** getLocked, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus(). */
+export function getValueLocked(key: f64): f64 { return settle(getLocked(key)); }
 
 export function hasLocked(key: f64): i32 {
   readLock();

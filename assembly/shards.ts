@@ -16,6 +16,7 @@ import { pin, unpin } from "./epoch";
 import { clearRoot } from "./clear";
 import { iterate, iterationWidth } from "./iterate";
 import * as ops from "./map";
+import { settle } from "./fast64";
 
 /** S1: the key's shard lock, or 0 with the probe's failure status in `failed`. */
 let failed: i32 = OK;
@@ -32,6 +33,9 @@ export function getSharded(key: f64): i32 {
   readUnlock(lock); // S4
   return status;
 }
+
+/** getSharded, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus(). */
+export function getValueSharded(key: f64): f64 { return settle(getSharded(key)); }
 
 export function hasSharded(key: f64): i32 {
   const lock = shardLock(key);

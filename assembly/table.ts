@@ -23,6 +23,7 @@ import {
 import { keyEquals, inBounds } from "./keys";
 import { allocZeroed } from "./alloc";
 import { add32, load32 } from "./lock";
+import { readStall } from "./hooks";
 
 // readChain outcomes.
 export const READ_FOUND: i32 = 0;
@@ -60,6 +61,7 @@ export function readChain(head: usize, top: u8, probe: u64, keyKind: u32, gen: u
       // A blob key is compared through its pointer: first make sure the word was not torn.
       if (keyKind == KEY_BLOB && version(head) != v1) return READ_RETRY;
       if (keyEquals(key, probe, keyKind)) {
+        readStall();
         const value = slotValue(bucket, slot);
         if (version(head) != v1 || tablesGen() != gen) return READ_RETRY; // R6
         readValue = value;

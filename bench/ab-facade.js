@@ -1,10 +1,11 @@
 // A/B comparison of two builds of the whole package (facade and core), for work on get's speed:
 //
-//   node bench/ab-facade.js dirA dirB [plain|harness] [len]
+//   node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string]
 //
 // dirA and dirB are package roots with a built dist/ and build/ (e.g. a `git worktree` of the
-// old commit, and this checkout, each after `npm run build`). Each creates its own number map of
-// `len` entries (default 1000000), and gets run in alternating passes over the same random keys,
+// old commit, and this checkout, each after `npm run build`). Each creates its own map of `len`
+// entries (default 1000000) with number keys, or string keys built fresh per lookup as the
+// harness builds them (`'key:' + i`), and gets run in alternating passes over the same random keys,
 // from a loop compiled separately for each side so that no call site sees both builds. `plain`
 // (default) is a bare get loop; `harness` is shaped like bench/tasks/throughput.mjs (a switch over
 // get/set/delete/add), in which V8 inlines differently: a change can help one and not the other.
@@ -15,9 +16,9 @@ import { pathToFileURL } from 'node:url';
 import { mulberry32 } from './keys.js';
 import { SEED } from './config.js';
 
-const [dirA, dirB, shape = 'plain', lenArg = '1000000'] = process.argv.slice(2);
-if (!dirA || !dirB || !['plain', 'harness'].includes(shape)) {
-  console.error('usage: node bench/ab-facade.js dirA dirB [plain|harness] [len]');
+const [dirA, dirB, shape = 'plain', lenArg = '1000000', keyKind = 'number'] = process.argv.slice(2);
+if (!dirA || !dirB || !['plain', 'harness'].includes(shape) || !['number', 'string'].includes(keyKind)) {
+  console.error('usage: node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string]');
   process.exit(2);
 }
 const len = Number(lenArg);
@@ -29,13 +30,14 @@ const keys = new Uint32Array(PASS);
 for (let i = 0; i < PASS; i++) keys[i] = Math.floor(random() * len);
 const ops = new Uint8Array(PASS); // all 0: get
 
+const KEY = keyKind === 'string' ? "'key:' + keys[i]" : 'keys[i]';
 const LOOPS = {
   plain: `let sink = 0;
-    for (let i = 0; i < keys.length; i++) { const v = map.get(keys[i]); if (v !== undefined) sink += v; }
+    for (let i = 0; i < keys.length; i++) { const v = map.get(${KEY}); if (v !== undefined) sink += v; }
     return sink;`,
   harness: `let sink = 0;
     for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
+      const k = ${KEY};
       switch (ops[i]) {
         case 0: { const v = map.get(k); if (v !== undefined) sink += v; break; }
         case 1: map.set(k, i); sink += 1; break;
@@ -49,8 +51,8 @@ const LOOPS = {
 async function side(dir) {
   const url = pathToFileURL(resolve(dir, 'dist/node.js')).href;
   const { ConcurrentMap } = await import(url);
-  const map = await ConcurrentMap.create({ key: 'number', value: 'number', maxMemory: 1 << 30 });
-  for (let i = 0; i < len; i++) map.set(i, i);
+  const map = await ConcurrentMap.create({ key: keyKind, value: 'number', maxMemory: 1 << 30 });
+  for (let i = 0; i < len; i++) map.set(keyKind === 'string' ? 'key:' + i : i, i);
   // The map is passed in at every pass, as the harness passes its target, not captured: V8
   // compiles a captured map as a constant and then folds loads of its fields, which the
   // harness's code (and most programs') never gets.
@@ -72,7 +74,7 @@ const sorted = (values) => values.slice().sort((a, b) => a - b);
 const median = (values) => sorted(values)[values.length >> 1];
 const ratios = sorted(ns.A.map((a, i) => ns.B[i] / a));
 const q = (p) => ratios[Math.floor(p * (ratios.length - 1))].toFixed(3);
-console.log(`get, ${shape} loop, number keys, len=${len}, ${PAIRS} pairs of ${PASS} calls (sink ${sink % 10})`);
+console.log(`get, ${shape} loop, ${keyKind} keys, len=${len}, ${PAIRS} pairs of ${PASS} calls (sink ${sink % 10})`);
 console.log(`A ${dirA}  median ${median(ns.A).toFixed(1)} ns/op`);
 console.log(`B ${dirB}  median ${median(ns.B).toFixed(1)} ns/op`);
 console.log(`B/A per pair: median ${q(0.5)} (p25 ${q(0.25)}, p75 ${q(0.75)}); below 1: B is faster`);

@@ -17,6 +17,9 @@ export interface CoreExports {
   reserveStaging(bytes: number): number;
   staging(): number;
   get(key: number): number;
+  /** The value itself if inline (assembly/fast64.ts); NaN when lastStatus() must say more. */
+  getValue(key: number): number;
+  lastStatus(): number;
   has(key: number): number;
   set(key: number, value: number, valueLen: number): number;
   getOrInsert(key: number, value: number, valueLen: number): number;
@@ -31,6 +34,7 @@ export interface CoreExports {
   iterate(cursor: number, width: number): number;
   // Strategy 'owned' (assembly/owner.ts): the same signatures, between owner-word checks.
   getOwned(key: number): number;
+  getValueOwned(key: number): number;
   hasOwned(key: number): number;
   setOwned(key: number, value: number, valueLen: number): number;
   getOrInsertOwned(key: number, value: number, valueLen: number): number;
@@ -43,6 +47,7 @@ export interface CoreExports {
   iterationEnd(): void;
   // Strategy 'rwlock' (assembly/rwlock.ts): the same signatures, under the map's read/write lock.
   getLocked(key: number): number;
+  getValueLocked(key: number): number;
   hasLocked(key: number): number;
   iterateLocked(cursor: number, width: number): number;
   setLocked(key: number, value: number, valueLen: number): number;
@@ -54,6 +59,7 @@ export interface CoreExports {
   clearLocked(): number;
   // Strategy 'sharded' (assembly/shards.ts): the key's shard under its lock; iteration per shard.
   getSharded(key: number): number;
+  getValueSharded(key: number): number;
   hasSharded(key: number): number;
   setSharded(key: number, value: number, valueLen: number): number;
   getOrInsertSharded(key: number, value: number, valueLen: number): number;
@@ -66,6 +72,7 @@ export interface CoreExports {
   iterateShard(shard: number, cursor: number, width: number): number;
   // Strategy 'read-mostly' (assembly/readmostly.ts): lock-free reads of the snapshot, the rest locked.
   getReadMostly(key: number): number;
+  getValueReadMostly(key: number): number;
   hasReadMostly(key: number): number;
   setReadMostly(key: number, value: number, valueLen: number): number;
   getOrInsertReadMostly(key: number, value: number, valueLen: number): number;
@@ -86,6 +93,7 @@ export interface DebugExports extends CoreExports {
   classOfSize(bytes: number): number;
   sizeOfClass(sizeClass: number): number;
   forceGrowth(sameSize: boolean): number;
+  setReadStall(spins: number): void;
 }
 
 export interface CoreInstance {

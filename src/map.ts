@@ -107,8 +107,6 @@ export class ConcurrentMap<K = unknown, V = unknown> {
   #keys: KeyCodec<K>;
   #values: ValueCodec<V>;
   readonly #FOUND: number;
-  /** FOUND if values are inline (get's result is a number in staging), else NaN: no status. */
-  readonly #FOUND_INLINE: number;
   readonly #NOT_FOUND: number;
 
   private constructor(handle: MapHandle, register: (x: CoreExports, layout: Layout) => number) {
@@ -129,28 +127,27 @@ export class ConcurrentMap<K = unknown, V = unknown> {
     this.#keys = keyCodec(handle.key) as KeyCodec<K>;
     this.#values = valueCodec(handle.value) as ValueCodec<V>;
     this.#FOUND = layout.FOUND;
-    this.#FOUND_INLINE = this.#values.inline ? layout.FOUND : NaN;
     this.#NOT_FOUND = layout.NOT_FOUND;
     coreOf.set(this, core.exports);
   }
 
   /** The value of `key`, or undefined. */
   get(key: K): V | undefined {
-    // A hit on a map of inline values is written out here and the rest moved to #getMore, to keep
-    // `get` small for V8's inlining. With the codec's `result` call on this path, a loop that
-    // captured its map took 1.4x as long on 1M entries; where the map is passed in, as in the
-    // bench harness, both forms ran alike (bench/ab-facade.js).
-    const status = this.#x.get(this.#keys.stage(this.#staging, key));
-    if (status === this.#FOUND_INLINE) return this.#staging.f64[this.#staging.resultIndex] as V;
-    return this.#getMore(key, status);
+    // Inline values come back from getValue as themselves (assembly/fast64.ts): one call and no
+    // staging load on a hit. NaN means "ask lastStatus", and blob values always take that path.
+    const value = this.#x.getValue(this.#keys.stage(this.#staging, key));
+    if (value === value) return value as V;
+    return this.#getMore(key);
   }
 
-  #getMore(key: K, status: number): V | undefined {
+  #getMore(key: K): V | undefined {
     for (;;) {
-      if (status === this.#FOUND) return this.#values.result(this.#staging);
+      const status = this.#x.lastStatus();
+      if (status === this.#FOUND) return this.#values.inline ? NaN as V : this.#values.result(this.#staging);
       if (status === this.#NOT_FOUND) return undefined;
       this.#recover(status);
-      status = this.#x.get(this.#keys.stage(this.#staging, key));
+      const value = this.#x.getValue(this.#keys.stage(this.#staging, key));
+      if (value === value) return value as V;
     }
   }
 
@@ -494,6 +491,7 @@ function ownedExports(x: CoreExports): CoreExports {
   return {
     ...x,
     get: x.getOwned,
+    getValue: x.getValueOwned,
     has: x.hasOwned,
     set: x.setOwned,
     getOrInsert: x.getOrInsertOwned,
@@ -510,6 +508,7 @@ function rwlockExports(x: CoreExports): CoreExports {
   return {
     ...x,
     get: x.getLocked,
+    getValue: x.getValueLocked,
     has: x.hasLocked,
     iterate: x.iterateLocked,
     set: x.setLocked,
@@ -527,6 +526,7 @@ function shardedExports(x: CoreExports): CoreExports {
   return {
     ...x,
     get: x.getSharded,
+    getValue: x.getValueSharded,
     has: x.hasSharded,
     set: x.setSharded,
     getOrInsert: x.getOrInsertSharded,
@@ -546,6 +546,7 @@ function readMostlyExports(x: CoreExports): CoreExports {
   return {
     ...x,
     get: x.getReadMostly,
+    getValue: x.getValueReadMostly,
     has: x.hasReadMostly,
     set: x.setReadMostly,
     getOrInsert: x.getOrInsertReadMostly,

@@ -381,6 +381,23 @@ describe('number keys', () => {
     expect(map.size).toBe(0);
   });
 
+  // get answers NaN for "ask again" (assembly/fast64.ts): a stored NaN of any bits, all ones
+  // included (the core's own sentinel word), must still come back as a value, and a missing
+  // key as undefined.
+  const NAN_BITS = [[0x7ff80000, 0], [0x7ff00000, 1], [0xfff80000, 0], [0x7fffffff, 0xffffffff], [0xffffffff, 0xffffffff]];
+  it.each(['number', 'int32'] as const)('NaN values of every bit pattern are values, not misses (%s keys)', async (keyKind) => {
+    const map = await newMap(keyKind, 'number');
+    // Straight from the Float64Array: an array of doubles would make every NaN the canonical one.
+    for (const [i, [high, low]] of NAN_BITS.entries()) map.set(i, nanFromBits(high, low));
+    for (let i = 0; i < NAN_BITS.length; i++) {
+      expect(map.get(-1)).toBeUndefined(); // a miss just before, so no earlier answer lingers
+      expect(Number.isNaN(map.get(i))).toBe(true);
+      expect(map.has(i)).toBe(true);
+    }
+    expect(map.get(NAN_BITS.length)).toBeUndefined();
+    expect(map.has(NAN_BITS.length)).toBe(false);
+  });
+
   it('-0 and +0 are one key, yielded as +0 as Map does', async () => {
     const map = await newMap('number', 'string');
     map.set(0, 'plus');

@@ -1,0 +1,24 @@
+// Test hooks of the debug target: they widen a race window so that a test with real threads
+// hits the race on demand, not once in a million runs. In the release target (noAssert, so
+// ASC_NO_ASSERT is true) every hook compiles to nothing.
+//
+// readStall: a lock-free reader that matched a key waits here before it reads the value slot,
+// long enough for a writer to delete and insert in the same bucket meanwhile. Only the reader's
+// version re-check (R6 in assembly/README.md) then keeps it from returning another key's value
+// (test/concurrency/one-bucket.test.ts).
+
+import { MAP_HEADER } from "./layout";
+
+/** Spins per readStall in this thread; set by a test through the debug export. */
+let readStallSpins: u32 = 0;
+
+export function setReadStall(spins: u32): void {
+  readStallSpins = spins;
+}
+
+@inline export function readStall(): void {
+  if (!ASC_NO_ASSERT) {
+    // An atomic load per spin, so the optimizer cannot drop the loop.
+    for (let i: u32 = 0; i < readStallSpins; i++) atomic.load<u32>(MAP_HEADER);
+  }
+}

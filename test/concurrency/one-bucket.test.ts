@@ -1,0 +1,33 @@
+// Readers of a one-bucket map whose every write moves entries between slots: no foreign value,
+// no stable key missed. The read path re-validates the bucket version after it read the key and
+// the value (R5/R6); without that, a reader returns the value of a key that moved into the slot
+// (tasks/one-bucket.mjs explains the race).
+import { describe, expect, it } from 'vitest';
+import { runWorkers } from 'sharemap';
+import { checkInvariants } from 'sharemap/testing';
+import { RUN_TIMEOUT_MS, THREAD_COUNTS, debugMap, seedFor, task } from './harness.js';
+import { numberValue, sharedWords } from './tasks/common.mjs';
+
+const WRITES = 400_000;
+/** Reader spins between key and value (assembly/hooks.ts readStall): the window a writer needs. */
+const STALL_SPINS = 200;
+
+describe.each(THREAD_COUNTS)('one bucket under churn, %i threads', (threads) => {
+  it('every value read belongs to its key; stable keys are never missed', async () => {
+    const seed = seedFor(`one bucket ${threads}`);
+    const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
+    for (let key = 0; key < 6; key++) map.set(key, numberValue(key, 0, 1 << 24));
+    expect(map.stats().B).toBe(0);
+    const words = sharedWords(1);
+    const results = (await runWorkers({
+      task: task('one-bucket'), threads, map, args: { ops: WRITES, seed, words, stall: STALL_SPINS }, timeoutMs: RUN_TIMEOUT_MS,
+    })) as { foreign: number; stableMissing: number; reads: number; examples: unknown[] }[];
+
+    const readers = results.slice(1);
+    expect(readers.map(({ foreign, stableMissing, examples }) => ({ foreign, stableMissing, examples })), `seed ${seed}`)
+      .toEqual(readers.map(() => ({ foreign: 0, stableMissing: 0, examples: [] })));
+    for (const r of readers) expect(r.reads).toBeGreaterThan(10_000);
+    expect(map.stats().B).toBe(0); // still one bucket: the race above was the one exercised
+    expect(checkInvariants(map)).toBe(0);
+  });
+});

@@ -1,0 +1,55 @@
+// One bucket, rewritten all the time: the race that the reader's version checks exist for
+// (R5/R6 in assembly/README.md, on both read paths: map.ts and fast64.ts).
+//
+// A map of at most 6 entries is one bucket (B = 0, load factor 6.5), so each delete of the
+// writer moves the bucket's last entry into the hole (table.ts chainRemove) and each insert
+// fills the last slot again. A reader that matched a key and then read the value slot without
+// re-checking the version can return the value of the key that moved in; one that trusted a
+// chain in the middle of a write can miss a key that was there all along.
+//
+// On two cores that window is a few nanoseconds wide, so readers widen it with the debug core's
+// readStall hook (assembly/hooks.ts): `stall` spins between matching the key and reading the value.
+//
+// Thread 0 writes: keys 0..2 are only overwritten, keys 3..5 deleted and re-inserted. The others
+// read every key with get and has until the writer is done (word 0 of `words`). Values encode
+// their key (common.mjs numberValue). Returns counts: foreign values and stable keys missed
+// (both must be 0), and reads done.
+import { coreExports } from 'sharemap/testing';
+import { mulberry32, threadSeed, randInt, numberValue, numberValueKey, signal } from './common.mjs';
+
+const STABLE = 3;
+const KEYS = 6;
+const KEY_SPACE = 1 << 24;
+
+export default function oneBucket(map, { index, args }) {
+  const { ops, seed, words, stall } = args;
+  const rand = mulberry32(threadSeed(seed, index));
+  const result = { foreign: 0, stableMissing: 0, reads: 0, examples: [] };
+  if (index === 0) {
+    let version = 0;
+    for (let i = 0; i < ops; i++) {
+      const key = randInt(rand, KEYS);
+      if (key >= STABLE && map.delete(key)) continue;
+      map.set(key, numberValue(key, ++version, KEY_SPACE));
+    }
+    signal(words, 0, 1);
+    return result;
+  }
+  coreExports(map).setReadStall(stall);
+  const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
+  while (Atomics.load(words, 0) === 0) {
+    for (let i = 0; i < 1000; i++) {
+      const key = randInt(rand, KEYS);
+      const value = map.get(key);
+      result.reads++;
+      if (value === undefined) {
+        if (key < STABLE) { result.stableMissing++; note('stable key missing from get', key); }
+      } else if (numberValueKey(value, KEY_SPACE) !== key) {
+        result.foreign++;
+        note('foreign value', key, value);
+      }
+      if (key < STABLE && !map.has(key)) { result.stableMissing++; note('stable key missing from has', key); }
+    }
+  }
+  return result;
+}
