@@ -1,12 +1,15 @@
-// The reader's fast path: `getValue` returns the value itself, and `has` and `getValue` (strategy
-// 'concurrent') answer for inline keys without leaving this file.
+// The reader's fast path: `getValue` returns the value itself, and `has` and `getValue` answer
+// for inline keys without leaving this file. Both read the current root lock-free, as strategy
+// 'concurrent' reads; 'owned', 'rwlock' and 'sharded' call them inside their own read bracket
+// (O5, L3, S2–S4), which a read of the same table needs in any case.
 //
 // For inline keys with inline values (number or int32 both ways) the probe repeats the
 // reference read (table.ts readChain, steps R2–R6 in assembly/README.md) on purpose, as Go's
 // runtime_fast64.go repeats its generic map code: hash, probe and bucket scan in the locals of one
 // function, no module global written on a hit, no result stored in staging. The general path
 // (map.ts get) makes three calls inside the core and stores the value to staging for JS to load
-// back; on a 1K-entry map this path took 0.56x its time, on 1M entries 0.73x (bench/ab-core.js).
+// back; on a 1K-entry map this path took 0.56x its time, on 1M entries 0.73x (the raw calls, in
+// the manner of bench/ab-core.js).
 //
 // Anything off the common case goes to map.ts: a growth in progress (the key may be in the old
 // table), a chain being written (R5) or evacuated, a version or tables generation that changed
@@ -18,7 +21,7 @@
 // only after a NaN, so a hit on a number costs one call.
 
 import {
-  MAP_HEADER, HDR_ROOT, ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER,
+  ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER,
   KEY_BLOB, VALUE_BLOB, STAGE_RESULT, BUCKET_SIZE, tableBucket, tableMask,
 } from "./layout";
 import { FOUND, NOT_FOUND } from "./status";
@@ -26,6 +29,7 @@ import { hashInline, tophash, numberKeyBits } from "./hash";
 import { load32 } from "./lock";
 import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, slotKey, slotValue, version } from "./bucket";
 import { tablesGen } from "./table";
+import { currentRoot } from "./root";
 import { inBounds } from "./keys";
 import { readStall } from "./hooks";
 import { get, has as hasGeneral, stagingArea, mapKeyKind, mapValueKind, mapSeed } from "./map";
@@ -48,7 +52,7 @@ let outcome: i32 = HIT;
   const hash = hashInline(bits, mapSeed());
   const top = tophash(hash);
   const gen = tablesGen(); // R2
-  const root = MAP_HEADER + HDR_ROOT;
+  const root = currentRoot();
   // Table first, then old table, as R2 orders them: seeing no old table after the table proves
   // no growth had started when the table was read (G2 stores oldTable before G3 stores table).
   const table = load32(root + ROOT_TABLE);
@@ -94,7 +98,10 @@ export function settle(result: i32): f64 {
   return result == FOUND && mapValueKind() != VALUE_BLOB ? load<f64>(stagingArea() + STAGE_RESULT) : NaN;
 }
 
-/** Strategy 'concurrent': the value of `key`, or NaN with lastStatus() saying why. */
+/**
+ * The value of `key`, or NaN with lastStatus() saying why. Lock-free by itself (strategy
+ * 'concurrent'); the other strategies call it inside their own read bracket, in the current root.
+ */
 export function getValue(key: f64): f64 {
   if (mapKeyKind() == KEY_BLOB || mapValueKind() == VALUE_BLOB) return settle(get(key));
   const word = probe(key);
@@ -110,7 +117,7 @@ export function getValue(key: f64): f64 {
   return settle(get(key));
 }
 
-/** Strategy 'concurrent': FOUND or NOT_FOUND, as map.ts has answers. */
+/** FOUND or NOT_FOUND, as map.ts has answers; called as getValue is. */
 export function has(key: f64): i32 {
   if (mapKeyKind() == KEY_BLOB) return hasGeneral(key);
   const word = probe(key);

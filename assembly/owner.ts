@@ -24,7 +24,7 @@ import { load32, store32, cas32, add32 } from "./lock";
 import { selfOwner, selfSlot, threadHigh } from "./thread";
 import { stagingArea } from "./map";
 import * as ops from "./map";
-import { settle } from "./fast64";
+import { settle, getValue, has } from "./fast64";
 import { clear } from "./clear";
 
 /** This thread's registered iterations (its slot's `iterating`, without a load). */
@@ -117,13 +117,19 @@ export function getOwned(key: f64): i32 {
   return readEnd(before, ops.get(key));
 }
 
-/** getOwned, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus(). */
-export function getValueOwned(key: f64): f64 { return settle(getOwned(key)); }
+/** getOwned (O5), answering as fast64.ts getValue does: the value itself, or NaN and lastStatus(). */
+export function getValueOwned(key: f64): f64 {
+  const before = readBegin();
+  if (before == u32.MAX_VALUE) return settle(READ_DURING_WRITE);
+  const value = getValue(key);
+  const status = readEnd(before, OK);
+  return status == OK ? value : settle(status);
+}
 
 export function hasOwned(key: f64): i32 {
   const before = readBegin();
   if (before == u32.MAX_VALUE) return READ_DURING_WRITE;
-  return readEnd(before, ops.has(key));
+  return readEnd(before, has(key));
 }
 
 export function setOwned(key: f64, value: f64, valueLen: i32): i32 {

@@ -20,7 +20,7 @@ import {
 import { OK } from "./status";
 import { lock, unlock, load32, cas32, add32, waitWord, notifyAll } from "./lock";
 import * as ops from "./map";
-import { settle } from "./fast64";
+import { getValue, has } from "./fast64";
 import { clear } from "./clear";
 import { iterate } from "./iterate";
 
@@ -88,11 +88,16 @@ export function getLocked(key: f64): i32 {
 }
 
 /** getLocked, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus(). */
-export function getValueLocked(key: f64): f64 { return settle(getLocked(key)); }
+export function getValueLocked(key: f64): f64 {
+  readLock();
+  const value = getValue(key);
+  readUnlock();
+  return value;
+}
 
 export function hasLocked(key: f64): i32 {
   readLock();
-  const status = ops.has(key);
+  const status = has(key);
   readUnlock();
   return status;
 }

@@ -16,7 +16,7 @@ import { pin, unpin } from "./epoch";
 import { clearRoot } from "./clear";
 import { iterate, iterationWidth } from "./iterate";
 import * as ops from "./map";
-import { settle } from "./fast64";
+import { settle, getValue, has } from "./fast64";
 
 /** S1: the key's shard lock, or 0 with the probe's failure status in `failed`. */
 let failed: i32 = OK;
@@ -35,13 +35,20 @@ export function getSharded(key: f64): i32 {
 }
 
 /** getSharded, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus(). */
-export function getValueSharded(key: f64): f64 { return settle(getSharded(key)); }
+export function getValueSharded(key: f64): f64 {
+  const lock = shardLock(key);
+  if (lock == 0) return settle(failed);
+  readLock(lock); // S2
+  const value = getValue(key); // S3
+  readUnlock(lock); // S4
+  return value;
+}
 
 export function hasSharded(key: f64): i32 {
   const lock = shardLock(key);
   if (lock == 0) return failed;
   readLock(lock);
-  const status = ops.has(key);
+  const status = has(key);
   readUnlock(lock);
   return status;
 }
