@@ -6,14 +6,36 @@
 // long enough for a writer to delete and insert in the same bucket meanwhile. Only the reader's
 // version re-check (R6 in assembly/README.md) then keeps it from returning another key's value
 // (test/concurrency/one-bucket.test.ts).
+//
+// missStall: a lock-free reader of a read-mostly map that missed the snapshot waits here, before
+// it asks whether the dirty table is empty, until tablesGen moves (at most missStallSpins loads):
+// a rendezvous with the next promotion, which moves the key it wants from the dirty table into a
+// new snapshot and empties the dirty table. Only M1's tablesGen check then keeps the reader from
+// answering "absent" (test/concurrency/read-mostly.test.ts, run B).
 
-import { MAP_HEADER } from "./layout";
+import { MAP_HEADER, HDR_TABLES_GEN } from "./layout";
 
 /** Spins per readStall in this thread; set by a test through the debug export. */
 let readStallSpins: u32 = 0;
 
 export function setReadStall(spins: u32): void {
   readStallSpins = spins;
+}
+
+/** Spins per missStall in this thread; set by a test through the debug export. */
+let missStallSpins: u32 = 0;
+
+export function setMissStall(spins: u32): void {
+  missStallSpins = spins;
+}
+
+@inline export function missStall(): void {
+  if (!ASC_NO_ASSERT) {
+    const gen = atomic.load<u32>(MAP_HEADER + HDR_TABLES_GEN);
+    for (let i: u32 = 0; i < missStallSpins; i++) {
+      if (atomic.load<u32>(MAP_HEADER + HDR_TABLES_GEN) != gen) break;
+    }
+  }
 }
 
 @inline export function readStall(): void {

@@ -34,14 +34,15 @@ import { totalCount } from "./thread";
 import { tophash } from "./hash";
 import { keyHash } from "./keys";
 import { tophashes, usedSlots, overflowOf, slotKey, slotValue } from "./bucket";
-import { chainInsert } from "./table";
+import { chainInsert, tablesGen } from "./table";
 import { newTable, isEvacuated } from "./evacuate";
 import { clearRoot } from "./clear";
 import { iterateRoots, iterationWidth } from "./iterate";
 import { useReadRoot, useDirtyRoot, currentRoot } from "./root";
 import { mapKeyKind, mapSeed } from "./map";
 import * as ops from "./map";
-import { settle } from "./fast64";
+import { settle, getValue, lastStatus } from "./fast64";
+import { missStall } from "./hooks";
 
 const LOCK: usize = MAP_HEADER + HDR_RM_LOCK;
 const READ_ROOT: usize = MAP_HEADER + HDR_ROOT;
@@ -53,8 +54,9 @@ const READ_ROOT: usize = MAP_HEADER + HDR_ROOT;
 export function getReadMostly(key: f64): i32 {
   stagedKey = key;
   useReadRoot();
+  const gen = tablesGen();
   let status = ops.getLive(key); // M1: lock-free, writes nothing shared
-  if (status != NOT_FOUND || load32(MAP_HEADER + HDR_RM_DIRTY) == 0) return status;
+  if (status != NOT_FOUND || missIsAnswer(gen)) return status;
   lock(LOCK); // M2
   status = lockedRead(true);
   unlock(LOCK);
@@ -63,19 +65,41 @@ export function getReadMostly(key: f64): i32 {
 
 /**
  * getReadMostly, answering as fast64.ts getValue does: the value itself, or NaN and lastStatus().
- * Not fast64's probe: it reads root 0 as a whole map and knows neither DELETED nor the dirty table.
+ * M1 through fast64's getValue in the snapshot: it knows neither DELETED nor the dirty table, but
+ * DELETED is a NaN, and a NaN (or a blob value) sends this read to getReadMostly, which answers in
+ * full. So only a number it returns is trusted: a live hit, lock-free. A miss with an empty dirty
+ * table is the answer too (lastStatus() already says NOT_FOUND).
  */
-export function getValueReadMostly(key: f64): f64 { return settle(getReadMostly(key)); }
+export function getValueReadMostly(key: f64): f64 {
+  useReadRoot();
+  const gen = tablesGen();
+  const value = getValue(key); // M1
+  if (value == value || (lastStatus() == NOT_FOUND && missIsAnswer(gen))) return value;
+  return settle(getReadMostly(key));
+}
 
 export function hasReadMostly(key: f64): i32 {
   stagedKey = key;
   useReadRoot();
+  const gen = tablesGen();
   let status = ops.hasLive(key); // M1
-  if (status != NOT_FOUND || load32(MAP_HEADER + HDR_RM_DIRTY) == 0) return status;
+  if (status != NOT_FOUND || missIsAnswer(gen)) return status;
   lock(LOCK); // M2
   status = lockedRead(false);
   unlock(LOCK);
   return status;
+}
+
+/**
+ * M1: a miss in the snapshot is the answer without a lock if the dirty table is empty, and no
+ * promotion published a snapshot since `gen` was loaded, before the probe. An empty dirty table
+ * alone does not say so: a promotion between the probe and this look empties it having moved its
+ * keys into a new snapshot, which the probe did not read. M7 moves tablesGen before it empties the
+ * dirty table, so a reader that sees rmDirty 0 written by a promotion also sees tablesGen moved.
+ */
+@inline function missIsAnswer(gen: u32): bool {
+  missStall(); // debug build only: widens this window for test/concurrency/read-mostly.test.ts
+  return load32(MAP_HEADER + HDR_RM_DIRTY) == 0 && tablesGen() == gen;
 }
 
 /** M2–M3 under rmLock: the snapshot again (a promotion may have come between), then dirty. */
@@ -304,8 +328,9 @@ function promote(): bool {
   store32(READ_ROOT + ROOT_TABLE, <u32>next);
   store32(RM_DIRTY_ROOT + ROOT_OLD_TABLE, 0);
   store32(RM_DIRTY_ROOT + ROOT_TABLE, <u32>dirty);
-  resetMisses();
+  // tablesGen first: M1 trusts rmDirty 0 only while tablesGen stands still (missIsAnswer).
   add32(MAP_HEADER + HDR_TABLES_GEN, 1);
+  resetMisses();
   store32(MAP_HEADER + HDR_RM_PROMOTIONS, load32(MAP_HEADER + HDR_RM_PROMOTIONS) + 1);
   // M7: retire the old tables' buckets (their live entries' blobs now belong to `next`) and the
   // keys of DELETED entries, which no table holds any more: sync.Map's expunging.

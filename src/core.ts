@@ -94,6 +94,7 @@ export interface DebugExports extends CoreExports {
   sizeOfClass(sizeClass: number): number;
   forceGrowth(sameSize: boolean): number;
   setReadStall(spins: number): void;
+  setMissStall(spins: number): void;
 }
 
 export interface CoreInstance {

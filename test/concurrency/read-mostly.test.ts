@@ -5,7 +5,8 @@
 //     held again and again) and replaces the readers' values in place: not one read takes the
 //     lock (tasks/read-mostly.mjs forces each reader to read after each chunk of inserts);
 //  B. every thread reads the new keys: they miss the snapshot, take the lock, and the miss that
-//     brings the misses to the map's size promotes, exactly once;
+//     brings the misses to the map's size promotes, exactly once; a get that missed the old
+//     snapshot just before, held (forced) until the promotion has published, still finds its key;
 //  C. as A, but the readers read the keys B promoted, while the writer inserts more: again no
 //     read takes the lock.
 // Then the contents exactly: every key once, with the value its last write gave it.
@@ -62,10 +63,16 @@ describe.each(THREAD_COUNTS)("strategy 'read-mostly' with %i threads", (threads)
     for (let key = HOT; key < HOT + NEW; key++) expected.set(key, numberValue(key, 1, KEY_SPACE));
     wrote(a);
 
-    // B: all threads read the NEW keys, enough rounds that the misses pass the map's size.
-    const rounds = Math.ceil((HOT + NEW) / (threads * NEW)) + 1;
+    // B: all threads read the NEW keys, enough rounds that thread 0's misses alone pass the map's
+    // size (the others are held in their stalled get until the promotion).
+    const rounds = Math.ceil((HOT + NEW) / NEW);
     const b = await run({ mode: 'read', readKeys: [HOT, HOT + NEW], newKeys: [0, 0], rounds });
     noWrongReads(b);
+    // Every other thread's get missed the old snapshot and waited (missStall) until the promotion
+    // had published; then it saw an empty dirty table, which alone would have meant "absent".
+    for (const r of b.slice(1)) {
+      expect(r.stalled, `thread ${r.index}`).toEqual({ value: numberValue(HOT, 1, KEY_SPACE), promotedDuring: true });
+    }
     expect([counter(PROMOTIONS), counter(DIRTY), counter(MISSES)]).toEqual([2, 0, 0]);
     // The (HOT + NEW)-th miss promoted; reads that were already past M1 then (one per other
     // thread at most) took the lock and found their key in the new snapshot; none after that.

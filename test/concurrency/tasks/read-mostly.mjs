@@ -7,16 +7,26 @@
 //    reader's words[PASS + i]), so every reader reads while the dirty table holds keys and the
 //    writer keeps taking rmLock. Readers check that every key is found, that its value belongs
 //    to it, and that a key's version never goes back.
-//  - 'read': every thread reads `readKeys` `rounds` times over (no writer): these are keys of
-//    the dirty table, so the reads miss the snapshot, take rmLock, and count misses until one of
-//    them promotes.
+//  - 'read': thread 0 reads `readKeys` `rounds` times over (no writer): these are keys of the
+//    dirty table, so the reads miss the snapshot, take rmLock, and count misses until one of them
+//    promotes. Forced interleaving first: every other thread gets one key of the dirty table with
+//    the debug core's missStall hook on (assembly/hooks.ts), so that its get, having missed the
+//    snapshot, waits before it looks at the dirty table's count until a promotion has published
+//    (tablesGen moves). Thread 0 starts reading only once they have all announced that get
+//    (words[STALLING]), and needs thousands of misses before it promotes. Then the others read
+//    `readKeys` `rounds` times over too. Each reports the stalled get's value and whether a
+//    promotion happened during it.
 // Values are numberValue(key, version): the test knows each key's final version from the results.
-import { barrier, signal, numberValue, numberValueKey } from './common.mjs';
+import { coreExports } from 'sharemap/testing';
+import { barrier, bump, signal, waitAtLeast, numberValue, numberValueKey } from './common.mjs';
 
 export const KEY_SPACE = 1 << 20;
 const CHUNK = 2;
 const WRITER_DONE = 3;
 const PASS = 4;
+const STALLING = PASS; // 'read' only: other threads inside their stalled get (PASS is for 'insert')
+/** missStall's bound: far beyond thousands of misses and a copy, so only the promotion ends it. */
+const STALL_SPINS = 2_000_000_000;
 /** Words for `threads` threads: a barrier, CHUNK, WRITER_DONE, then one PASS word per thread. */
 export const words = (threads) => PASS + threads;
 /** The writer replaces the value of a read key after every this many inserts. */
@@ -43,6 +53,17 @@ export default function readMostly(map, { index, threads, args }) {
 
   barrier(w, 0, threads);
   if (mode === 'read') {
+    if (index === 0) {
+      waitAtLeast(w, STALLING, threads - 1);
+    } else {
+      const x = coreExports(map);
+      const promotions = x.readMostlyCounter(1);
+      x.setMissStall(STALL_SPINS);
+      bump(w, STALLING);
+      const value = map.get(readFrom);
+      x.setMissStall(0);
+      result.stalled = { value: value ?? null, promotedDuring: x.readMostlyCounter(1) > promotions };
+    }
     for (let round = 0; round < rounds; round++) pass();
     return result;
   }
