@@ -2,7 +2,7 @@
 // (single-thread latency, bench/latency.js), part 2 (cross-thread throughput against the
 // baselines, bench/throughput.js), part 3 (memory after churn, bench/memory.js) and part 4 (the
 // cost of a call into Wasm, bench/call-cost.js), prints their
-// tables and writes everything to bench/results/latest.json and the chart (bench/chart.js) to
+// tables, checks the speed targets against them (bench/targets.js) and writes everything to bench/results/latest.json and the chart (bench/chart.js) to
 // bench/results/throughput.svg.
 // Progress lines go to stderr, so stdout holds only the header and the tables.
 // bench/README.md explains the dimensions, the names and the numbers.
@@ -16,6 +16,7 @@ import { runMemory } from './memory.js';
 import { runCallCost } from './call-cost.js';
 import { throughputSvg } from './chart.js';
 import { compareStrategies, strategyTable } from './strategies.js';
+import { checkTargets } from './targets.js';
 import { formatNs, formatOps, formatRatio, textTable } from './report.js';
 
 const started = performance.now();
@@ -160,6 +161,26 @@ for (const line of textTable(
 )) print(line);
 print();
 
+const targets = checkTargets(throughputRows, memoryRows, callRows);
+print('Speed targets (bench/README.md): this run against each; for 1M-entry workloads, the memory floor of part 4');
+print("(miss/shared: one random cache line per operation) bounds what any map could reach on this machine");
+const control = throughputRows.find((r) => r.impl === 'none' && r.threads === 2);
+if (control && control.scaling < 1.8) {
+  print(`the no-map control scaled only ${formatRatio(control.scaling)} at 2 threads: other processes held a core, so the`);
+  print('2-thread checks below say more about the machine than about sharemap');
+}
+for (const line of textTable(
+  [
+    { title: '#', align: 'left' },
+    { title: 'target', align: 'left' },
+    { title: 'measured (M ops/s, medians)', align: 'left' },
+    { title: 'met', align: 'left' },
+  ],
+  targets.map((t) => [t.target, t.what, t.bound ? `${t.measured}; ${t.bound}` : t.measured,
+    t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+)) print(line);
+print();
+
 const chartTitle = `sharemap cross-thread throughput (median of ${T.repetitions} runs), ${env.machine.cores} cores, ` +
   `Node ${env.runtime.node}, ${env.date.slice(0, 10)}`;
 const elapsedSeconds = (performance.now() - started) / 1000;
@@ -176,6 +197,7 @@ writeFileSync(file, JSON.stringify({
   strategyComparison,
   memory: memoryRows,
   callCost: callRows,
+  targets,
   sink: sinkValue(),
 }, null, 2) + '\n');
 writeFileSync(new URL('throughput.svg', resultsUrl), throughputSvg(throughputRows, chartTitle));
