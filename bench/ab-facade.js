@@ -1,6 +1,6 @@
-// A/B comparison of two builds of the whole package (facade and core), for work on get's speed:
+// A/B comparison of two builds of the whole package (facade and core), for work on their speed:
 //
-//   node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string]
+//   node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string] [get|set|add|balanced]
 //
 // dirA and dirB are package roots with a built dist/ and build/ (e.g. a `git worktree` of the
 // old commit, and this checkout, each after `npm run build`). Each creates its own map of `len`
@@ -9,6 +9,9 @@
 // from a loop compiled separately for each side so that no call site sees both builds. `plain`
 // (default) is a bare get loop; `harness` is shaped like bench/tasks/throughput.mjs (a switch over
 // get/set/delete/add), in which V8 inlines differently: a change can help one and not the other.
+// The mix (default get) is the share of each operation: `set` overwrites present keys, `add`
+// bumps them, `balanced` is half get and half set as the harness's workload of that name.
+// `plain` runs get alone, so the other mixes need `harness`.
 // The report is the median of the per-pair ratios B/A (bench/ab-core.js says why).
 
 import { resolve } from 'node:path';
@@ -16,9 +19,12 @@ import { pathToFileURL } from 'node:url';
 import { mulberry32 } from './keys.js';
 import { SEED } from './config.js';
 
-const [dirA, dirB, shape = 'plain', lenArg = '1000000', keyKind = 'number'] = process.argv.slice(2);
-if (!dirA || !dirB || !['plain', 'harness'].includes(shape) || !['number', 'string'].includes(keyKind)) {
-  console.error('usage: node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string]');
+const [dirA, dirB, shape = 'plain', lenArg = '1000000', keyKind = 'number', mix = 'get'] = process.argv.slice(2);
+const MIXES = { get: [0], set: [1], add: [3], balanced: [0, 1] };
+if (!dirA || !dirB || !['plain', 'harness'].includes(shape) || !['number', 'string'].includes(keyKind) ||
+    !(mix in MIXES) || (shape === 'plain' && mix !== 'get')) {
+  console.error('usage: node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string] [get|set|add|balanced]');
+  console.error('       (mixes other than get need the harness loop)');
   process.exit(2);
 }
 const len = Number(lenArg);
@@ -28,7 +34,8 @@ const PAIRS = 15;
 const random = mulberry32(SEED);
 const keys = new Uint32Array(PASS);
 for (let i = 0; i < PASS; i++) keys[i] = Math.floor(random() * len);
-const ops = new Uint8Array(PASS); // all 0: get
+const ops = new Uint8Array(PASS); // 0 get, 1 set, 2 delete, 3 add: the cases of LOOPS.harness
+for (let i = 0; i < PASS; i++) ops[i] = MIXES[mix][Math.floor(random() * MIXES[mix].length)];
 
 const KEY = keyKind === 'string' ? "'key:' + keys[i]" : 'keys[i]';
 const LOOPS = {
@@ -74,7 +81,7 @@ const sorted = (values) => values.slice().sort((a, b) => a - b);
 const median = (values) => sorted(values)[values.length >> 1];
 const ratios = sorted(ns.A.map((a, i) => ns.B[i] / a));
 const q = (p) => ratios[Math.floor(p * (ratios.length - 1))].toFixed(3);
-console.log(`get, ${shape} loop, ${keyKind} keys, len=${len}, ${PAIRS} pairs of ${PASS} calls (sink ${sink % 10})`);
+console.log(`${mix}, ${shape} loop, ${keyKind} keys, len=${len}, ${PAIRS} pairs of ${PASS} calls (sink ${sink % 10})`);
 console.log(`A ${dirA}  median ${median(ns.A).toFixed(1)} ns/op`);
 console.log(`B ${dirB}  median ${median(ns.B).toFixed(1)} ns/op`);
 console.log(`B/A per pair: median ${q(0.5)} (p25 ${q(0.25)}, p75 ${q(0.75)}); below 1: B is faster`);
