@@ -59,7 +59,8 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 }
 @inline export function version(head: usize): u32 { return load32(head, BKT_VERSION); }
 
-// Writes happen only between beginWrite and endWrite, under the chain's lock (W5–W7).
+// Writes happen under the chain's lock, between beginWrite and endWrite (W5–W7), except the
+// replacement of an inline value word (W6a).
 @inline export function setTophash(bucket: usize, slot: u32, top: u8): void {
   store8(bucket + BKT_TOPHASH + <usize>slot, top);
 }

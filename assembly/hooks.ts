@@ -7,6 +7,11 @@
 // version re-check (R6 in assembly/README.md) then keeps it from returning another key's value
 // (test/concurrency/one-bucket.test.ts).
 //
+// writeStall: a writer on the fast path (fast64.ts lockPresent) that found its key's slot waits
+// here before it stores the value, long enough for another writer to delete and insert in the
+// same bucket, moving entries between slots. Only the chain lock, taken before the search (W3),
+// then keeps the store in the key's own slot (test/concurrency/one-bucket.test.ts, writers).
+//
 // missStall: a lock-free reader of a read-mostly map that missed the snapshot waits here, before
 // it asks whether the dirty table is empty, until tablesGen moves (at most missStallSpins loads):
 // a rendezvous with the next promotion, which moves the key it wants from the dirty table into a
@@ -20,6 +25,19 @@ let readStallSpins: u32 = 0;
 
 export function setReadStall(spins: u32): void {
   readStallSpins = spins;
+}
+
+/** Spins per writeStall in this thread; set by a test through the debug export. */
+let writeStallSpins: u32 = 0;
+
+export function setWriteStall(spins: u32): void {
+  writeStallSpins = spins;
+}
+
+@inline export function writeStall(): void {
+  if (!ASC_NO_ASSERT) {
+    for (let i: u32 = 0; i < writeStallSpins; i++) atomic.load<u32>(MAP_HEADER);
+  }
 }
 
 /** Spins per missStall in this thread; set by a test through the debug export. */

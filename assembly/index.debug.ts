@@ -5,4 +5,4 @@ export {
   checkInvariants, classOfSize, sizeOfClass, hashOfBits, matchTophashMask, forceGrowth, debugReadLock,
   debugReadUnlock, debugRwState,
 } from "./debug";
-export { setReadStall, setMissStall } from "./hooks";
+export { setReadStall, setMissStall, setWriteStall } from "./hooks";

@@ -55,6 +55,7 @@ let chainLocks: bool = true;
  */
 let marksDeleted: bool = false;
 @inline export function deletesByMark(): bool { return marksDeleted; }
+@inline export function locksChains(): bool { return chainLocks; }
 
 /** Called after registerThread and whenever the staging area moves. */
 export function loadIdentity(): void {
@@ -354,7 +355,7 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
   const head = lockChain();
   if (chainFind(head, probeTop, probeWord, keyKind)) {
     const replaced = slotValue(foundBucket, foundSlot);
-    chainSetValue(head, foundBucket, foundSlot, ownedValue);
+    chainSetValue(head, foundBucket, foundSlot, ownedValue, valueKind == VALUE_BLOB);
     unlockChain(head);
     if (valueKind == VALUE_BLOB) retireBlob(replaced); // W9
     status = OK;
@@ -390,7 +391,7 @@ export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
 function removeFound(head: usize): void {
   if (marksDeleted && currentRoot() == MAP_HEADER + HDR_ROOT) { // read-mostly snapshot: M5
     const deleted = slotValue(foundBucket, foundSlot);
-    chainSetValue(head, foundBucket, foundSlot, VALUE_DELETED); // one value word, W5–W7
+    chainSetValue(head, foundBucket, foundSlot, VALUE_DELETED, valueKind == VALUE_BLOB); // one word, W6a or W5–W7
     unlockChain(head);
     if (valueKind == VALUE_BLOB) retireBlob(deleted); // the key stays: the slot still holds it
     countEntries(-1);
@@ -451,7 +452,7 @@ export function compareAndSet(key: f64, expected: f64, expectedLen: i32, next: f
   if (status == FOUND) {
     if (ownValue()) {
       replaced = slotValue(foundBucket, foundSlot);
-      chainSetValue(lockedHead, foundBucket, foundSlot, ownedValue);
+      chainSetValue(lockedHead, foundBucket, foundSlot, ownedValue, valueKind == VALUE_BLOB);
       status = OK;
     } else {
       status = OUT_OF_MEMORY;
@@ -479,6 +480,11 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
   return status;
 }
 
+/** `current + delta` in the map's value kind: int32 values wrap as int32 arithmetic does. */
+@inline export function sumOf(current: f64, delta: f64): f64 {
+  return valueKind == VALUE_INT32 ? <f64>(<i32>current + <i32>delta) : current + delta;
+}
+
 /**
  * The atomic counter: adds `delta` to the number at `key` (a missing key counts as 0) and puts
  * the sum in the result. int32 values wrap as int32 arithmetic does. Precondition: the map's
@@ -492,9 +498,8 @@ export function add(key: f64, delta: f64): i32 {
   let result: i32;
   let sum: f64;
   if (chainFind(head, probeTop, probeWord, keyKind)) {
-    const current = reinterpret<f64>(slotValue(foundBucket, foundSlot));
-    sum = valueKind == VALUE_INT32 ? <f64>(<i32>current + <i32>delta) : current + delta;
-    chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum));
+    sum = sumOf(reinterpret<f64>(slotValue(foundBucket, foundSlot)), delta);
+    chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum), false); // inline: W6a
     unlockChain(head);
     result = OK;
   } else {

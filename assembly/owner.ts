@@ -24,7 +24,7 @@ import { load32, store32, cas32, add32 } from "./lock";
 import { selfOwner, selfSlot, threadHigh } from "./thread";
 import { stagingArea } from "./map";
 import * as ops from "./map";
-import { settle, getValue, has } from "./fast64";
+import { settle, getValue, has, set, add } from "./fast64";
 import { clear } from "./clear";
 
 /** This thread's registered iterations (its slot's `iterating`, without a load). */
@@ -135,7 +135,7 @@ export function hasOwned(key: f64): i32 {
 export function setOwned(key: f64, value: f64, valueLen: i32): i32 {
   const status = acquire();
   if (status != OK) return status;
-  const result = ops.set(key, value, valueLen); // O3
+  const result = set(key, value, valueLen); // O3
   release();
   return result;
 }
@@ -175,7 +175,7 @@ export function compareAndDeleteOwned(key: f64, expected: f64, expectedLen: i32)
 export function addOwned(key: f64, delta: f64): i32 {
   const status = acquire();
   if (status != OK) return status;
-  const result = ops.add(key, delta);
+  const result = add(key, delta);
   release();
   return result;
 }

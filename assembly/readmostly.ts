@@ -7,7 +7,8 @@
 //
 // Invariants (steps M1–M9 are in assembly/README.md, "Strategy 'read-mostly'"):
 //  - the snapshot's structure never changes under readers: writes to a key live in it replace its
-//    one value word in place (W5–W7), and a delete marks the value DELETED (M5, sync.Map's nil);
+//    one value word in place (W6a, or W5–W7 for blobs), and a delete marks the value DELETED (M5,
+//    sync.Map's nil);
 //  - a key is live in at most one root: a key absent or DELETED in the snapshot is written in the
 //    dirty table, so every write of a key goes to the root M4 names for it, under rmLock;
 //  - `rmDirty` counts the dirty table's entries; 0 means lookups that miss need no lock (M1);
@@ -155,7 +156,7 @@ function pickRoot(key: f64): i32 {
   stagedKey = key;
   useReadRoot();
   const status = ops.hasLive(key);
-  if (status == FOUND) return OK; // write in place: one value word (W5–W7), or the M5 mark
+  if (status == FOUND) return OK; // write in place: one value word (W6a or W5–W7), or the M5 mark
   if (status != NOT_FOUND) return status;
   useDirtyRoot();
   return OK;

@@ -20,7 +20,7 @@ import {
 import { OK } from "./status";
 import { lock, unlock, load32, cas32, add32, waitWord, notifyAll } from "./lock";
 import * as ops from "./map";
-import { getValue, has } from "./fast64";
+import { getValue, has, set, add } from "./fast64";
 import { clear } from "./clear";
 import { iterate } from "./iterate";
 
@@ -112,7 +112,7 @@ export function iterateLocked(cursor: u32, width: u32): i32 {
 
 export function setLocked(key: f64, value: f64, valueLen: i32): i32 {
   writeLock();
-  const status = ops.set(key, value, valueLen);
+  const status = set(key, value, valueLen);
   writeUnlock();
   return status;
 }
@@ -147,7 +147,7 @@ export function compareAndDeleteLocked(key: f64, expected: f64, expectedLen: i32
 
 export function addLocked(key: f64, delta: f64): i32 {
   writeLock();
-  const status = ops.add(key, delta);
+  const status = add(key, delta);
   writeUnlock();
   return status;
 }

@@ -16,7 +16,7 @@ import { pin, unpin } from "./epoch";
 import { clearRoot } from "./clear";
 import { iterate, iterationWidth } from "./iterate";
 import * as ops from "./map";
-import { settle, getValue, has } from "./fast64";
+import { settle, getValue, has, set, add } from "./fast64";
 
 /** S1: the key's shard lock, or 0 with the probe's failure status in `failed`. */
 let failed: i32 = OK;
@@ -57,7 +57,7 @@ export function setSharded(key: f64, value: f64, valueLen: i32): i32 {
   const lock = shardLock(key);
   if (lock == 0) return failed;
   writeLock(lock);
-  const status = ops.set(key, value, valueLen);
+  const status = set(key, value, valueLen);
   writeUnlock(lock);
   return status;
 }
@@ -102,7 +102,7 @@ export function addSharded(key: f64, delta: f64): i32 {
   const lock = shardLock(key);
   if (lock == 0) return failed;
   writeLock(lock);
-  const status = ops.add(key, delta);
+  const status = add(key, delta);
   writeUnlock(lock);
   return status;
 }

@@ -5,7 +5,8 @@
 //    the head's version and trust nothing until the version (and the tables generation) proves
 //    no writer and no retirement came between (steps R4–R6 in assembly/README.md);
 //  - writers (chainFind, chainInsert, chainRemove, chainSetValue), holding the chain's lock
-//    (W3), which bracket every change with beginWrite/endWrite (W5/W7).
+//    (W3), which bracket every change with beginWrite/endWrite (W5/W7), except the replacement
+//    of an inline value word (W6a).
 //
 // Invariant kept here: chains are dense (bucket.ts), and an overflow bucket is never empty: a
 // delete moves the chain's last entry into the hole and unlinks the last bucket if that emptied it.
@@ -136,8 +137,17 @@ export function chainInsert(table: usize, head: usize, top: u8, key: u64, value:
   return true;
 }
 
-/** Replaces the value at (bucket, slot) of the locked chain. */
-export function chainSetValue(head: usize, bucket: usize, slot: u32, value: u64): void {
+/**
+ * Replaces the value at (bucket, slot) of the locked chain. An inline value goes in with one
+ * atomic store and no bracket (W6a): a reader loads the old word or the new one, and either was
+ * this key's value at that moment. A blob value is bracketed, because R7 learns from the version
+ * that the blob it copied may have been retired under the copy.
+ */
+export function chainSetValue(head: usize, bucket: usize, slot: u32, value: u64, blob: bool): void {
+  if (!blob) {
+    setSlotValue(bucket, slot, value); // W6a
+    return;
+  }
   beginWrite(head); // W5
   setSlotValue(bucket, slot, value); // W6
   endWrite(head); // W7

@@ -95,6 +95,7 @@ export interface DebugExports extends CoreExports {
   forceGrowth(sameSize: boolean): number;
   setReadStall(spins: number): void;
   setMissStall(spins: number): void;
+  setWriteStall(spins: number): void;
 }
 
 export interface CoreInstance {

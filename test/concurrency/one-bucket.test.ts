@@ -2,15 +2,20 @@
 // no stable key missed. The read path re-validates the bucket version after it read the key and
 // the value (R5/R6); without that, a reader returns the value of a key that moved into the slot
 // (tasks/one-bucket.mjs explains the race).
+// Overwriters of the same bucket: the fast path's set locks the chain before it looks for the
+// key's slot (W3); without that, a store lands in a slot the key has just left
+// (tasks/one-bucket-writers.mjs).
 import { describe, expect, it } from 'vitest';
 import { runWorkers } from 'sharemap';
 import { checkInvariants } from 'sharemap/testing';
 import { RUN_TIMEOUT_MS, THREAD_COUNTS, debugMap, seedFor, task } from './harness.js';
-import { numberValue, sharedWords } from './tasks/common.mjs';
+import { numberValue, numberValueKey, sharedWords } from './tasks/common.mjs';
 
 const WRITES = 400_000;
 /** Reader spins between key and value (assembly/hooks.ts readStall): the window a writer needs. */
 const STALL_SPINS = 200;
+/** Overwrites per overwriting thread, each read back. */
+const OVERWRITES = 100_000;
 
 describe.each(THREAD_COUNTS)('one bucket under churn, %i threads', (threads) => {
   it('every value read belongs to its key; stable keys are never missed', async () => {
@@ -28,6 +33,29 @@ describe.each(THREAD_COUNTS)('one bucket under churn, %i threads', (threads) => 
       .toEqual(readers.map(() => ({ foreign: 0, stableMissing: 0, examples: [] })));
     for (const r of readers) expect(r.reads).toBeGreaterThan(10_000);
     expect(map.stats().B).toBe(0); // still one bucket: the race above was the one exercised
+    expect(checkInvariants(map)).toBe(0);
+  });
+});
+
+describe.each(THREAD_COUNTS)('one bucket, overwrites against moves, %i threads', (threads) => {
+  it('every overwrite reads back as written and lands on its own key', async () => {
+    const seed = seedFor(`one bucket writers ${threads}`);
+    const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
+    // The deleted keys first, so that each delete moves an overwritten key (last in the bucket).
+    for (const key of [3, 4, 5, 0, 1, 2]) map.set(key, numberValue(key, 0, 1 << 24));
+    expect(map.stats().B).toBe(0);
+    const words = sharedWords(1);
+    const results = (await runWorkers({
+      task: task('one-bucket-writers'), threads, map, args: { ops: OVERWRITES, seed, words, stall: STALL_SPINS },
+      timeoutMs: RUN_TIMEOUT_MS,
+    })) as { lost: number; foreign: number; writes: number; examples: unknown[] }[];
+
+    expect(results.map(({ lost, foreign, examples }) => ({ lost, foreign, examples })), `seed ${seed}`)
+      .toEqual(results.map(() => ({ lost: 0, foreign: 0, examples: [] })));
+    const overwriters = results.slice(1);
+    expect(overwriters.reduce((sum, r) => sum + r.writes, 0)).toBe(OVERWRITES * Math.min(threads - 1, 3));
+    for (let key = 0; key < 3; key++) expect(numberValueKey(map.get(key), 1 << 24)).toBe(key);
+    expect(map.stats().B).toBe(0);
     expect(checkInvariants(map)).toBe(0);
   });
 });
