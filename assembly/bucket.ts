@@ -13,8 +13,8 @@
 // place, so a deleted key was found again. The exact form has no carries between bytes.)
 
 import {
-  BKT_TOPHASH, BKT_OVERFLOW, BKT_VERSION, SLOT_KEY, SLOT_VALUE, VERSION_WRITING, VERSION_STEP,
-  slotAddr,
+  BKT_TOPHASH, BKT_OVERFLOW, BKT_VERSION, SLOT_KEY, SLOT_VALUE, SLOT_KEY_BYTES, VERSION_WRITING,
+  VERSION_STEP, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord,
 } from "./layout";
 import { load32, load64, store8, store32, store64 } from "./lock";
 
@@ -64,9 +64,24 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 @inline export function setTophash(bucket: usize, slot: u32, top: u8): void {
   store8(bucket + BKT_TOPHASH + <usize>slot, top);
 }
+/**
+ * Stores an entry. A short blob key (layout.ts keyInSlot) brings its bytes along wherever `key`
+ * points (the staging area on insert, another slot on a move or a copy), and its stored word
+ * points into this slot. Those bytes change in place, unlike a blob's, so they are stored with
+ * atomic stores inside the bracket, as every word a reader may read optimistically is.
+ */
 @inline export function setSlot(bucket: usize, slot: u32, key: u64, value: u64): void {
   const at = slotAddr(bucket, slot);
-  store64(at, key, SLOT_KEY);
+  let word = key;
+  if (keyInSlot(key)) {
+    const from = blobPtr(key);
+    if (from != at + SLOT_KEY_BYTES) {
+      store64(at, load<u64>(from), SLOT_KEY_BYTES);
+      store64(at, load<u64>(from, 8), SLOT_KEY_BYTES + 8);
+    }
+    word = blobWord(at + SLOT_KEY_BYTES, blobLenWord(key));
+  }
+  store64(at, word, SLOT_KEY);
   store64(at, value, SLOT_VALUE);
 }
 @inline export function setSlotValue(bucket: usize, slot: u32, value: u64): void {

@@ -6,8 +6,8 @@
 // goes round again, so every key present when clear started and never re-inserted is gone.
 
 import {
-  ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, BUCKET_SIZE, KEY_BLOB, VALUE_BLOB,
-  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, blobPtr, blobBytes, tableBucket, tableMask,
+  ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, bucketBytes, KEY_BLOB, VALUE_BLOB,
+  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, blobPtr, blobBytes, tableBucket, tableMask, keyInSlot,
 } from "./layout";
 import { lock, unlock, load32, add32, store64 } from "./lock";
 import { pin, unpin, retire } from "./epoch";
@@ -73,7 +73,7 @@ function clearChain(table: usize, head: usize): void {
     for (let slot: u32 = 0; slot < used; slot++) {
       const key = slotKey(bucket, slot);
       const value = slotValue(bucket, slot);
-      if (keyKind == KEY_BLOB) retire(blobPtr(key), blobBytes(key));
+      if (keyKind == KEY_BLOB && !keyInSlot(key)) retire(blobPtr(key), blobBytes(key));
       if (value == VALUE_DELETED && deletesByMark()) continue; // read-mostly (M5): counted out already
       if (valueKind == VALUE_BLOB) retire(blobPtr(value), blobBytes(value));
       removed++;
@@ -87,7 +87,7 @@ function clearChain(table: usize, head: usize): void {
   bucket = overflow;
   while (bucket != 0) {
     const next = overflowOf(bucket);
-    retire(bucket, <u32>BUCKET_SIZE);
+    retire(bucket, bucketBytes());
     add32(table, <u32>-1, TBL_OVERFLOW_COUNT);
     bucket = next;
   }

@@ -17,9 +17,9 @@
 import { currentRoot, rootEntries } from "./root";
 import {
   MAP_HEADER, HDR_TABLES_GEN, ROOT_TABLE, ROOT_OLD_TABLE, ROOT_GROW_LOCK, TBL_NEVACUATE,
-  TBL_EVACUATED, BKT_LOCK, BKT_VERSION, BUCKET_SIZE, BUCKET_SLOTS, VERSION_EVACUATED,
+  TBL_EVACUATED, BKT_LOCK, BKT_VERSION, bucketBytes, BUCKET_SLOTS, VERSION_EVACUATED,
   VERSION_STEP, TBL_B, TBL_BUCKET_MASK, TBL_NEXT, TBL_SIZE_BYTES, TBL_OVERFLOW_COUNT,
-  LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, MAX_B, tableBucket, tableBytes, tableB, tableMask, tableNext,
+  LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, maxB, tableBucket, tableBytes, tableB, tableMask, tableNext,
 } from "./layout";
 import {
   tophashes, usedSlots, overflowOf, slotKey, slotValue, version, setTophash, setSlot, setOverflow,
@@ -60,7 +60,7 @@ export function maybeGrow(table: usize, keyKind: u32, seed: u64): void {
   const buckets = <i64>1 << B;
   let newB: u32;
   if (rootEntries() * LOAD_FACTOR_DEN > buckets * LOAD_FACTOR_NUM) {
-    if (B >= MAX_B) return;
+    if (B >= maxB()) return;
     newB = B + 1;
   } else if (<i64>load32(table, TBL_OVERFLOW_COUNT) >= buckets) {
     newB = B;
@@ -147,7 +147,7 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
       let tail = toY ? yTail : xTail;
       let tailUsed = toY ? yUsed : xUsed;
       if (tailUsed == BUCKET_SLOTS) {
-        const fresh = allocZeroed(<u32>BUCKET_SIZE);
+        const fresh = allocZeroed(bucketBytes());
         if (fresh == 0) {
           rollBack(xHead, yHead);
           unlock(lockWord);
@@ -172,7 +172,7 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
   let overflow = overflowOf(oldHead);
   while (overflow != 0) {
     const after = overflowOf(overflow);
-    retire(overflow, <u32>BUCKET_SIZE);
+    retire(overflow, bucketBytes());
     add32(old, <u32>-1, TBL_OVERFLOW_COUNT);
     overflow = after;
   }
@@ -191,7 +191,7 @@ function rollBackChain(head: usize): void {
   let overflow = overflowOf(head);
   while (overflow != 0) {
     const after = overflowOf(overflow);
-    free(overflow, <u32>BUCKET_SIZE); // never published: free, not retire
+    free(overflow, bucketBytes()); // never published: free, not retire
     overflow = after;
   }
   store<u64>(head, 0); // tophash bytes: empty

@@ -32,7 +32,7 @@
 
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
-  VALUE_INT32, STAGE_RESULT, BUCKET_SIZE, BKT_LOCK, SLOT_VALUE, tableBucket, tableMask, slotAddr,
+  VALUE_INT32, STAGE_RESULT, bucketBytes, BKT_LOCK, SLOT_VALUE, tableBucket, tableMask, slotAddr,
 } from "./layout";
 import { OK, FOUND, NOT_FOUND } from "./status";
 import { hashInline, tophash, numberKeyBits } from "./hash";
@@ -98,7 +98,7 @@ let outcome: i32 = HIT;
     }
     const next = overflowOf(bucket);
     if (matchEmpty(tops) != 0 || next == 0) break;
-    if (version(head) != v1 || tablesGen() != gen || !inBounds(next, <u32>BUCKET_SIZE)) {
+    if (version(head) != v1 || tablesGen() != gen || !inBounds(next, bucketBytes())) {
       return answer(FALLBACK); // R5
     }
     bucket = next;

@@ -8,7 +8,7 @@
 import {
   MAP_HEADER, HDR_MAGIC, HDR_LAYOUT_VERSION, HDR_SEED, HDR_KEY_KIND, HDR_VALUE_KIND,
   HDR_LOCK_SPINS, HDR_HEAP_START, HDR_KEY_CODEC, HDR_VALUE_CODEC, HDR_STRATEGY, HDR_OWNER_ATTEMPTS, HDR_SHARDS, MAX_SHARDS, ROOT_TABLE, STRATEGY_READ_MOSTLY, RM_DIRTY_ROOT, HDR_EPOCH, MAP_MAGIC, LAYOUT_VERSION, TS_STAGING,
-  TS_STAGING_SIZE, STAGING_INITIAL_SIZE, MAX_B, CACHE_LINE,
+  TS_STAGING_SIZE, STAGING_INITIAL_SIZE, maxB, CACHE_LINE, setGeometry,
 } from "./layout";
 import { load32, store32 } from "./lock";
 import { initHeap, alloc, free } from "./alloc";
@@ -34,6 +34,7 @@ export function initMap(
   jsThreadId: u32, keyCodec: u32, valueCodec: u32, strategy: u32, ownerAttempts: u32, shards: u32,
 ): i32 {
   const heapStart = (__heap_base + CACHE_LINE - 1) & ~(CACHE_LINE - 1);
+  setGeometry(keyKind); // before the first table is sized
   store<u32>(MAP_HEADER + HDR_LAYOUT_VERSION, LAYOUT_VERSION);
   store<u64>(MAP_HEADER + HDR_SEED, (<u64><u32>seedHigh << 32) | <u64><u32>seedLow);
   store<u32>(MAP_HEADER + HDR_KEY_KIND, keyKind);
@@ -52,14 +53,14 @@ export function initMap(
   if (!allocStaging(STAGING_INITIAL_SIZE)) return ATTACH_OUT_OF_MEMORY;
   loadRoots();
   for (let i: u32 = 0; i < rootCount(); i++) { // one table per root: shards split the capacity
-    const table = newTable(initialB < MAX_B ? initialB : MAX_B);
+    const table = newTable(initialB < maxB() ? initialB : maxB());
     if (table == 0) return ATTACH_OUT_OF_MEMORY;
     store32(rootAt(i) + ROOT_TABLE, <u32>table);
   }
   if (strategy == STRATEGY_READ_MOSTLY) {
     // The dirty root (readmostly.ts) starts empty but as large as the snapshot: a new map's first
     // keys all arrive there, so initialCapacity inserts cause no growth until the first promotion.
-    const dirty = newTable(initialB < MAX_B ? initialB : MAX_B);
+    const dirty = newTable(initialB < maxB() ? initialB : maxB());
     if (dirty == 0) return ATTACH_OUT_OF_MEMORY;
     store32(RM_DIRTY_ROOT + ROOT_TABLE, <u32>dirty);
   }

@@ -20,7 +20,7 @@
 
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, KEY_BLOB, KEY_INT32, VALUE_BLOB, STAGE_DATA, STAGE_CURSOR,
-  STAGE_COUNT, STAGE_NEED_BYTES, VERSION_WRITING, VERSION_EVACUATED, BUCKET_SIZE, BUCKET_SLOTS,
+  STAGE_COUNT, STAGE_NEED_BYTES, VERSION_WRITING, VERSION_EVACUATED, bucketBytes, BUCKET_SLOTS,
   blobPtr, blobBytes, blobLenWord, align8, tableBucket, tableB, tableMask, tableNext, VALUE_DELETED,
 } from "./layout";
 import { OK, DONE, NEEDS_SPACE } from "./status";
@@ -174,7 +174,7 @@ function copyChain(head: usize, v1: u32, logical: u32, width: u32, filter: bool)
     }
     const next = overflowOf(bucket);
     if (used < BUCKET_SLOTS || next == 0) break;
-    if (version(head) != v1 || !inBounds(next, <u32>BUCKET_SIZE)) return false;
+    if (version(head) != v1 || !inBounds(next, bucketBytes())) return false;
     bucket = next;
   }
   return version(head) == v1; // blobs copied above were still the chain's at this point

@@ -125,7 +125,7 @@
 /** "SHMP": written last by initMap, so a header with this magic is complete. */
 @inline export const MAP_MAGIC: u32 = 0x504d4853;
 /** Bumped whenever any layout in this file changes; handles carry it. */
-@inline export const LAYOUT_VERSION: u32 = 4;
+@inline export const LAYOUT_VERSION: u32 = 5;
 
 // Key kinds: number and int32 keys are their canonical 64 bits in the slot; blob keys (strings,
 // bytes) are (pointer, length word).
@@ -327,16 +327,28 @@
 @inline export const TBL_EVACUATED: usize = TBL_NEVACUATE + sizeof<u32>();
 /** 2^23 buckets × 152 bytes is the largest table under the allocator's 2 GiB block limit. */
 @inline export const MAX_B: u32 = 23;
+/** With 280-byte buckets (blob keys), 2^22 is. */
+@inline export const MAX_B_BLOB_KEYS: u32 = 22;
 
 // ── Buckets ────────────────────────────────────────────────────────────────────────────────────
-// ╒═════════════ Bucket (152 bytes) ══════════════════════════════════════════════════════════╕
+// ╒═════════════ Bucket: 152 bytes, or 280 for blob keys ═════════════════════════════════════╕
 // │   0   8  tophash   one byte per slot: 0 = empty, else the hash's top byte (>= MIN_TOPHASH) │
 // │   8   4  lock      head buckets: the chain's lock word (lock.ts)                          │
 // │  12   4  version   head buckets: the chain's seqlock version (W5/W7, R4/R6)               │
 // │  16   4  overflow  next bucket of the chain, or 0                                         │
 // │  20   4  (padding, so slots are 8-aligned)                                                │
-// │  24 128  slots     8 × (key u64, value u64): a key and its value share a cache line       │
+// │  24      slots     8 slots, each one of:                                                  │
+// │                    number and int32 keys, 16 bytes: key u64, value u64                    │
+// │                    blob keys, 32 bytes: key u64, value u64, then 16 bytes for the key's    │
+// │                    own bytes when it has at most SHORT_KEY_BYTES (its key word points     │
+// │                    there), else unused (the key word points to a blob)                    │
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
+// A key and its value share a cache line, and so do a short blob key's bytes: a lookup of a
+// string key of up to 16 bytes reads no memory outside the bucket, where a blob would cost one
+// more cache miss (and on a large map a TLB miss) per hit: a small-string optimisation, as C++
+// strings keep short ones inline. A key's length alone says where its bytes are, and readers
+// follow the key word's pointer either way. The price: 128 bytes more per bucket of a blob-key
+// map, unused where keys are longer.
 // Chains are kept dense: a delete moves the chain's last entry into the hole (table.ts), so the
 // first empty tophash ends the chain and no tombstones pile up under insert/delete churn.
 @inline export const BUCKET_SLOTS: u32 = 8;
@@ -345,10 +357,36 @@
 @inline export const BKT_VERSION: usize = BKT_LOCK + sizeof<u32>();
 @inline export const BKT_OVERFLOW: usize = BKT_VERSION + sizeof<u32>();
 @inline export const BKT_SLOTS: usize = BKT_OVERFLOW + 2 * sizeof<u32>();
-@inline export const SLOT_SIZE: usize = 2 * sizeof<u64>();
 @inline export const SLOT_KEY: usize = 0;
 @inline export const SLOT_VALUE: usize = sizeof<u64>();
+@inline export const SLOT_KEY_BYTES: usize = 2 * sizeof<u64>();
+@inline export const SHORT_KEY_BYTES: u32 = 16;
+@inline export const SLOT_SIZE: usize = SLOT_KEY_BYTES;
+@inline export const BLOB_KEY_SLOT_SIZE: usize = SLOT_KEY_BYTES + <usize>SHORT_KEY_BYTES;
 @inline export const BUCKET_SIZE: usize = BKT_SLOTS + <usize>BUCKET_SLOTS * SLOT_SIZE;
+@inline export const BLOB_KEY_BUCKET_SIZE: usize = BKT_SLOTS + <usize>BUCKET_SLOTS * BLOB_KEY_SLOT_SIZE;
+
+// This thread's bucket geometry, fixed by the map's key kind (setGeometry, before any table is
+// made or read): the one piece of layout that is not a constant.
+let slotStride: usize = SLOT_SIZE;
+let bucketStride: usize = BUCKET_SIZE;
+let largestB: u32 = MAX_B;
+let shortKeysInSlots: bool = false;
+
+export function setGeometry(keyKind: u32): void {
+  shortKeysInSlots = keyKind == KEY_BLOB;
+  slotStride = shortKeysInSlots ? BLOB_KEY_SLOT_SIZE : SLOT_SIZE;
+  bucketStride = shortKeysInSlots ? BLOB_KEY_BUCKET_SIZE : BUCKET_SIZE;
+  largestB = shortKeysInSlots ? MAX_B_BLOB_KEYS : MAX_B;
+}
+/** Bytes of one bucket of this map. */
+@inline export function bucketBytes(): u32 { return <u32>bucketStride; }
+/** The largest B a table of this map may have. */
+@inline export function maxB(): u32 { return largestB; }
+/** Whether `word`, a key word of this map, holds its bytes in its slot (blob keys of <= 16 bytes). */
+@inline export function keyInSlot(word: u64): bool {
+  return shortKeysInSlots && blobBytes(word) <= SHORT_KEY_BYTES;
+}
 
 // Tophash encodings: 0 marks an empty slot; a hash whose top byte is 0 is stored as MIN_TOPHASH.
 @inline export const TOPHASH_EMPTY: u8 = 0;
@@ -373,13 +411,13 @@
   return MAP_HEADER + HDR_CLASSES + <usize>sizeClass * CLASS_ENTRY_SIZE;
 }
 @inline export function tableBucket(table: usize, index: u32): usize {
-  return table + TABLE_HEADER_SIZE + <usize>index * BUCKET_SIZE;
+  return table + TABLE_HEADER_SIZE + <usize>index * bucketStride;
 }
 @inline export function tableBytes(B: u32): u32 {
-  return <u32>TABLE_HEADER_SIZE + (<u32>1 << B) * <u32>BUCKET_SIZE;
+  return <u32>TABLE_HEADER_SIZE + (<u32>1 << B) * <u32>bucketStride;
 }
 @inline export function slotAddr(bucket: usize, slot: u32): usize {
-  return bucket + BKT_SLOTS + <usize>slot * SLOT_SIZE;
+  return bucket + BKT_SLOTS + <usize>slot * slotStride;
 }
 @inline export function tableB(table: usize): u32 { return load<u32>(table, TBL_B); }
 @inline export function tableMask(table: usize): u32 { return load<u32>(table, TBL_BUCKET_MASK); }

@@ -17,8 +17,8 @@ import {
   HDR_STRATEGY, STRATEGY_CONCURRENT, STRATEGY_READ_MOSTLY, VALUE_DELETED, HDR_ROOT, ROOT_TABLE, ROOT_OLD_TABLE,
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
   STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
-  MAX_VALUE_BYTES, BUCKET_SIZE, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
-  align8, tableBucket, tableMask,
+  MAX_VALUE_BYTES, bucketBytes, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
+  align8, tableBucket, tableMask, keyInSlot, setGeometry,
 } from "./layout";
 import {
   OK, INSERTED, FOUND, NOT_FOUND, MISMATCH, OUT_OF_MEMORY, NEEDS_SPACE, KEY_TOO_LARGE,
@@ -63,6 +63,7 @@ export function loadIdentity(): void {
   marksDeleted = load<u32>(MAP_HEADER + HDR_STRATEGY) == STRATEGY_READ_MOSTLY;
   loadRoots();
   keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
+  setGeometry(keyKind);
   valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
   seed = load<u64>(MAP_HEADER + HDR_SEED);
   staging = load<u32>(selfSlot(), TS_STAGING);
@@ -305,16 +306,18 @@ function lockChain(): usize {
 
 /**
  * Inserts the probe with `value` (already the map's own copy) into the locked chain: copies a
- * blob key into the map first. False, with nothing changed, when out of memory.
+ * long blob key into a blob of the map first (a short one goes into its slot: bucket.ts setSlot).
+ * False, with nothing changed, when out of memory.
  */
 function insertLocked(head: usize, value: u64): bool {
   let key = probeWord;
-  if (keyKind == KEY_BLOB) {
+  const ownBlob = keyKind == KEY_BLOB && !keyInSlot(probeWord);
+  if (ownBlob) {
     key = copyBlob(probeWord);
     if (key == u64.MAX_VALUE) return false;
   }
   if (!chainInsert(lockedTable, head, probeTop, key, value)) {
-    if (keyKind == KEY_BLOB) discardBlob(key);
+    if (ownBlob) discardBlob(key);
     return false;
   }
   return true;
@@ -401,9 +404,9 @@ function removeFound(head: usize): void {
   const value = slotValue(foundBucket, foundSlot);
   const unlinked = chainRemove(lockedTable, head, foundBucket, foundSlot);
   unlockChain(head); // W8
-  if (keyKind == KEY_BLOB) retireBlob(key); // W9
+  if (keyKind == KEY_BLOB && !keyInSlot(key)) retireBlob(key); // W9 (a short key left with its slot)
   if (valueKind == VALUE_BLOB) retireBlob(value);
-  if (unlinked != 0) retire(unlinked, <u32>BUCKET_SIZE);
+  if (unlinked != 0) retire(unlinked, bucketBytes());
   countEntries(-1);
 }
 

@@ -23,9 +23,9 @@
 import {
   MAP_HEADER, HDR_ROOT, HDR_TABLES_GEN, HDR_RM_LOCK, HDR_RM_DIRTY, HDR_RM_MISSES,
   HDR_RM_LOCKED_READS, HDR_RM_PROMOTIONS, HDR_RM_RETRY_AT, HDR_RM_FAILED, RM_DIRTY_ROOT,
-  ROOT_TABLE, ROOT_OLD_TABLE, BUCKET_SIZE, BUCKET_SLOTS, KEY_BLOB, VALUE_DELETED, MAX_B,
+  ROOT_TABLE, ROOT_OLD_TABLE, bucketBytes, BUCKET_SLOTS, KEY_BLOB, VALUE_DELETED, maxB,
   LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, TBL_SIZE_BYTES, blobPtr, blobBytes, tableBucket, tableMask,
-  tableB,
+  tableB, keyInSlot,
 } from "./layout";
 import { OK, INSERTED, FOUND, NOT_FOUND } from "./status";
 import { lock, unlock, load32, store32, add32 } from "./lock";
@@ -306,7 +306,7 @@ function promote(): bool {
   // Never smaller than the snapshot's table: tables do not shrink under the other strategies
   // either, and a map that shrank and refills would otherwise grow again at every promotion.
   let B: u32 = tableB(load32(READ_ROOT + ROOT_TABLE));
-  while (B < MAX_B && (<i64>1 << B) * <i64>LOAD_FACTOR_NUM < entries * <i64>LOAD_FACTOR_DEN) B++;
+  while (B < maxB() && (<i64>1 << B) * <i64>LOAD_FACTOR_NUM < entries * <i64>LOAD_FACTOR_DEN) B++;
   const next = newTable(B);
   if (next == 0) return false;
   const dirty = newTable(0);
@@ -380,7 +380,7 @@ function dropCopy(table: usize): void {
     let bucket = overflowOf(tableBucket(table, index));
     while (bucket != 0) {
       const after = overflowOf(bucket);
-      free(bucket, <u32>BUCKET_SIZE);
+      free(bucket, bucketBytes());
       bucket = after;
     }
   }
@@ -402,10 +402,10 @@ function retireTable(table: usize): void {
         for (let slot: u32 = 0; slot < used; slot++) {
           if (slotValue(bucket, slot) != VALUE_DELETED) continue;
           const key = slotKey(bucket, slot);
-          retire(blobPtr(key), blobBytes(key));
+          if (!keyInSlot(key)) retire(blobPtr(key), blobBytes(key));
         }
       }
-      if (bucket != head) retire(bucket, <u32>BUCKET_SIZE);
+      if (bucket != head) retire(bucket, bucketBytes());
       bucket = next;
     }
   }

@@ -14,7 +14,7 @@
 // Results come back in module globals, which are per thread (each thread has its own instance).
 
 import {
-  BUCKET_SIZE, BUCKET_SLOTS, TOPHASH_EMPTY, VERSION_WRITING, VERSION_EVACUATED,
+  bucketBytes, BUCKET_SLOTS, TOPHASH_EMPTY, VERSION_WRITING, VERSION_EVACUATED,
   TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB,
 } from "./layout";
 import {
@@ -73,7 +73,7 @@ export function readChain(head: usize, top: u8, probe: u64, keyKind: u32, gen: u
     }
     const next = overflowOf(bucket);
     if (matchEmpty(tops) != 0 || next == 0) break;
-    if (version(head) != v1 || tablesGen() != gen || !inBounds(next, <u32>BUCKET_SIZE)) {
+    if (version(head) != v1 || tablesGen() != gen || !inBounds(next, bucketBytes())) {
       return READ_RETRY;
     }
     bucket = next;
@@ -123,7 +123,7 @@ export function chainInsert(table: usize, head: usize, top: u8, key: u64, value:
   let slot = used;
   addedOverflow = false;
   if (used == BUCKET_SLOTS) {
-    target = allocZeroed(<u32>BUCKET_SIZE); // before W5, so failure changes nothing
+    target = allocZeroed(bucketBytes()); // before W5, so failure changes nothing
     if (target == 0) return false;
     slot = 0;
     addedOverflow = true;

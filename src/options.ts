@@ -95,7 +95,10 @@ export const MIN_MEMORY = 2 * PAGE_BYTES;
 const DEFAULT_LOCK_SPINS = 1024;
 /** asconfig.json's load factor (assembly/layout.ts LOAD_FACTOR_*): entries per bucket. */
 const LOAD_FACTOR = 6.5;
-/** assembly/layout.ts MAX_B: the largest table fits the allocator's 2 GiB block limit. */
+/**
+ * assembly/layout.ts MAX_B: the largest table fits the allocator's 2 GiB block limit. Maps with
+ * blob keys have larger buckets, and the core clamps their first table to MAX_B_BLOB_KEYS (22).
+ */
 const MAX_INITIAL_B = 23;
 
 const DEFAULT_OWNER_ATTEMPTS = 3;

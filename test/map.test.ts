@@ -511,6 +511,47 @@ describe('string keys and values', () => {
     expect(new Set(map.keys())).toEqual(new Set(keys));
   });
 
+  // Keys of up to 16 encoded bytes live in their slot, longer ones in a blob (assembly/layout.ts,
+  // "Buckets"). The lengths around the boundary, latin1 (one byte a unit) and UTF-16 (two), must
+  // survive every way an entry moves: a delete moving the chain's last entry into the hole, the
+  // growths of a one-bucket map, clear, and reinsertion afterwards.
+  it('keys of 0 to 40 bytes, on both sides of the 16 held in a slot, survive deletes, growth, clear and iteration', async () => {
+    const keys: string[] = [];
+    for (let n = 0; n <= 40; n++) keys.push('k'.repeat(n)); // latin1: n bytes
+    for (let n = 1; n <= 20; n++) keys.push('Ω'.repeat(n)); // UTF-16: 2n bytes (8 units are 16 bytes)
+    const map = await newMap('string', 'string', { initialCapacity: 0 });
+    const model = new Map<string, string>();
+    const check = () => {
+      expect(map.size).toBe(model.size);
+      for (const key of keys) expect(map.get(key), JSON.stringify(key)).toBe(model.get(key));
+      expect(new Map(map.entries())).toEqual(model);
+      expect(checkInvariants(map)).toBe(0);
+    };
+    keys.forEach((key, i) => { map.set(key, `v${i}`); model.set(key, `v${i}`); });
+    check();
+    // Every third key out, from the front: each delete moves the chain's last entry into the hole.
+    keys.forEach((key, i) => { if (i % 3 === 0) { map.delete(key); model.delete(key); } });
+    check();
+    keys.forEach((key, i) => { map.set(key, `w${i}`); model.set(key, `w${i}`); });
+    check();
+    map.clear();
+    model.clear();
+    check();
+    keys.forEach((key, i) => { map.set(key, `x${i}`); model.set(key, `x${i}`); });
+    check();
+  });
+
+  it('short string keys take no memory of their own; longer ones take a blob each', async () => {
+    // A table big enough that 1,000 keys need no overflow bucket, so memory moves only for blobs.
+    const map = await newMap('string', 'number', { initialCapacity: 100_000 });
+    const before = map.stats().memoryUsed;
+    for (let i = 0; i < 1000; i++) map.set(`key:${i}`.padEnd(16, '.'), i); // 16 bytes: in the slot
+    expect(map.stats().memoryUsed).toBe(before);
+    for (let i = 0; i < 1000; i++) map.set(`key:${i}`.padEnd(17, '.'), i); // 17 bytes: a blob
+    expect(map.stats().memoryUsed).toBeGreaterThanOrEqual(before + 1000 * 17);
+    for (let i = 0; i < 1000; i++) expect(map.get(`key:${i}`.padEnd(16, '.'))).toBe(i);
+  });
+
   it('keys whose latin1 bytes equal another key\'s UTF-16 bytes stay distinct', async () => {
     // Each pair has the same byte sequence: the left one stored latin1, the right one UTF-16LE.
     const pairs = [

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runWorkers } from 'sharemap';
 import { checkInvariants } from 'sharemap/testing';
 import { RUN_TIMEOUT_MS, THREAD_COUNTS, debugMap, entriesOnce, seedFor, task } from './harness.js';
-import { keyString } from './tasks/common.mjs';
+import { keyString, keyNumber } from './tasks/common.mjs';
 import { numberValueOf, stringValueOf } from './tasks/insert-range.mjs';
 
 const PER_THREAD = { number: 150_000, string: 60_000 } as const;
@@ -53,7 +53,7 @@ describe.each(THREAD_COUNTS)('disjoint inserts with %i threads', (threads) => {
     expect(missing, `seed ${seed}: keys missing or wrong after the run`).toBe(0);
     const entries = entriesOnce(map);
     expect(entries.size).toBe(total);
-    for (const [key, value] of entries) expect(value).toBe(stringValueOf(Number(key.slice(4))));
+    for (const [key, value] of entries) expect(value).toBe(stringValueOf(keyNumber(key)));
     expect(checkInvariants(map)).toBe(0);
   });
 });

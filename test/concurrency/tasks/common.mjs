@@ -39,14 +39,18 @@ export function ownerOf(key, threads) {
   return key % threads;
 }
 
-/** The string form of a number key, for string-keyed maps. */
+/**
+ * The string form of a number key, for string-keyed maps. Even keys are short (at most 16 bytes:
+ * held in their slot), odd keys long (a blob each), so every string test runs both kinds of key
+ * in the same chains, moving between the same slots (assembly/layout.ts, "Buckets").
+ */
 export function keyString(key) {
-  return `key-${key}`;
+  return key % 2 === 0 ? `key-${key}` : `key-${key}:a-key-longer-than-16-bytes`;
 }
 
 /** The number back from keyString. */
 export function keyNumber(keyText) {
-  return Number(keyText.slice(4));
+  return Number.parseInt(keyText.slice(4), 10);
 }
 
 // ── Values that encode their key ───────────────────────────────────────────────────────────────
