@@ -7,7 +7,7 @@
 
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, bucketBytes, KEY_BLOB, VALUE_BLOB,
-  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, blobPtr, blobBytes, tableBucket, tableMask, keyInSlot,
+  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, blobPtr, blobBytes, tableBucket, tableMask,
 } from "./layout";
 import { lock, unlock, load32, add32, store64 } from "./lock";
 import { pin, unpin, retire } from "./epoch";
@@ -16,6 +16,7 @@ import {
   version, tophashes, usedSlots, overflowOf, slotKey, slotValue, setOverflow, beginWrite, endWrite,
 } from "./bucket";
 import { isEvacuated } from "./evacuate";
+import { retireKey } from "./keys";
 import { mapKeyKind, mapValueKind, deletesByMark } from "./map";
 import { currentRoot, rootCount, useRoot } from "./root";
 
@@ -73,7 +74,7 @@ function clearChain(table: usize, head: usize): void {
     for (let slot: u32 = 0; slot < used; slot++) {
       const key = slotKey(bucket, slot);
       const value = slotValue(bucket, slot);
-      if (keyKind == KEY_BLOB && !keyInSlot(key)) retire(blobPtr(key), blobBytes(key));
+      retireKey(key, keyKind);
       if (value == VALUE_DELETED && deletesByMark()) continue; // read-mostly (M5): counted out already
       if (valueKind == VALUE_BLOB) retire(blobPtr(value), blobBytes(value));
       removed++;

@@ -46,7 +46,7 @@ import { inBounds } from "./keys";
 import { readStall, writeStall } from "./hooks";
 import {
   get, has as hasGeneral, set as setGeneral, add as addGeneral, stagingArea, mapKeyKind, mapValueKind,
-  mapSeed, locksChains, sumOf,
+  mapSeed, locksChains, sumOf, inlineValueWord,
 } from "./map";
 
 // probe's answer when its return value is SENTINEL (a value word can be any 64 bits, so the
@@ -205,7 +205,7 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
   if (mapKeyKind() != KEY_BLOB && mapValueKind() != VALUE_BLOB) {
     const slot = lockPresent(keyBits(key));
     if (slot != 0) {
-      store64(slot, reinterpret<u64>(mapValueKind() == VALUE_INT32 ? <f64><i32>value : value), SLOT_VALUE);
+      store64(slot, inlineValueWord(value), SLOT_VALUE);
       release();
       return OK;
     }

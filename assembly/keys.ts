@@ -4,9 +4,10 @@
 // except that a blob probe points into the caller's staging area instead of a blob of the map.
 // So one comparison serves lookups (probe against stored) and evacuation (stored against stored).
 
-import { KEY_BLOB, VALUE_NUMBER, VALUE_BLOB, blobPtr, blobBytes, blobLenWord, align8 } from "./layout";
+import { KEY_BLOB, VALUE_NUMBER, VALUE_BLOB, blobPtr, blobBytes, blobLenWord, align8, keyInSlot } from "./layout";
 import { hashInline, hashBytes } from "./hash";
 import { memoryBytes } from "./alloc";
+import { retire } from "./epoch";
 
 /** True when `bytes` bytes at `ptr` lie inside the memory (memory never shrinks). */
 @inline export function inBounds(ptr: usize, bytes: u32): bool {
@@ -44,6 +45,14 @@ export function bytesEqual(a: usize, b: usize, length: u32): bool {
 @inline export function keyHash(word: u64, keyKind: u32, seed: u64): u64 {
   if (keyKind != KEY_BLOB) return hashInline(word, seed);
   return hashBytes(blobPtr(word), blobBytes(word), blobLenWord(word), seed);
+}
+
+/**
+ * Retires what a stored key owns, once it is unlinked (W9): a long blob key's blob. Number and
+ * int32 keys own nothing, and a short blob key's bytes belong to its slot (layout.ts keyInSlot).
+ */
+export function retireKey(word: u64, keyKind: u32): void {
+  if (keyKind == KEY_BLOB && !keyInSlot(word)) retire(blobPtr(word), blobBytes(word));
 }
 
 /**

@@ -29,7 +29,7 @@ import { lock, unlock, load32 } from "./lock";
 import { pin, unpin, retire } from "./epoch";
 import { alloc, free } from "./alloc";
 import { selfSlot, countEntries } from "./thread";
-import { valueEquals } from "./keys";
+import { valueEquals, retireKey } from "./keys";
 import { version, slotValue, slotKey } from "./bucket";
 import {
   readChain, chainFind, chainInsert, chainSetValue, chainRemove, tablesGen, readValue,
@@ -123,10 +123,15 @@ function setProbe(key: f64): i32 {
 /** The value word of the staged or inline value, or the blob in staging it points into. */
 let stagedValue: u64 = 0;
 
+/** The word of an inline value argument: an int32 is stored as the f64 of the integer. */
+@inline export function inlineValueWord(value: f64): u64 {
+  return reinterpret<u64>(valueKind == VALUE_INT32 ? <f64><i32>value : value);
+}
+
 /** Reads a value argument: inline, or a blob in staging at `offset` (not copied). */
 function stageValue(value: f64, lenWord: i32, offset: usize): i32 {
   if (valueKind != VALUE_BLOB) {
-    stagedValue = reinterpret<u64>(valueKind == VALUE_INT32 ? <f64><i32>value : value);
+    stagedValue = inlineValueWord(value);
     return OK;
   }
   const bytes = <u32>lenWord & LEN_BYTES_MASK;
@@ -404,7 +409,7 @@ function removeFound(head: usize): void {
   const value = slotValue(foundBucket, foundSlot);
   const unlinked = chainRemove(lockedTable, head, foundBucket, foundSlot);
   unlockChain(head); // W8
-  if (keyKind == KEY_BLOB && !keyInSlot(key)) retireBlob(key); // W9 (a short key left with its slot)
+  retireKey(key, keyKind); // W9
   if (valueKind == VALUE_BLOB) retireBlob(value);
   if (unlinked != 0) retire(unlinked, bucketBytes());
   countEntries(-1);

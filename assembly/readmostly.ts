@@ -24,8 +24,8 @@ import {
   MAP_HEADER, HDR_ROOT, HDR_TABLES_GEN, HDR_RM_LOCK, HDR_RM_DIRTY, HDR_RM_MISSES,
   HDR_RM_LOCKED_READS, HDR_RM_PROMOTIONS, HDR_RM_RETRY_AT, HDR_RM_FAILED, RM_DIRTY_ROOT,
   ROOT_TABLE, ROOT_OLD_TABLE, bucketBytes, BUCKET_SLOTS, KEY_BLOB, VALUE_DELETED, maxB,
-  LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, TBL_SIZE_BYTES, blobPtr, blobBytes, tableBucket, tableMask,
-  tableB, keyInSlot,
+  LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, TBL_SIZE_BYTES, tableBucket, tableMask,
+  tableB,
 } from "./layout";
 import { OK, INSERTED, FOUND, NOT_FOUND } from "./status";
 import { lock, unlock, load32, store32, add32 } from "./lock";
@@ -33,7 +33,7 @@ import { pin, unpin, retire, reclaimNow } from "./epoch";
 import { free } from "./alloc";
 import { totalCount } from "./thread";
 import { tophash } from "./hash";
-import { keyHash } from "./keys";
+import { keyHash, retireKey } from "./keys";
 import { tophashes, usedSlots, overflowOf, slotKey, slotValue } from "./bucket";
 import { chainInsert, tablesGen } from "./table";
 import { newTable, isEvacuated } from "./evacuate";
@@ -400,9 +400,7 @@ function retireTable(table: usize): void {
       const next = overflowOf(bucket); // read before: retire reuses the block's first words
       if (blobKeys) {
         for (let slot: u32 = 0; slot < used; slot++) {
-          if (slotValue(bucket, slot) != VALUE_DELETED) continue;
-          const key = slotKey(bucket, slot);
-          if (!keyInSlot(key)) retire(blobPtr(key), blobBytes(key));
+          if (slotValue(bucket, slot) == VALUE_DELETED) retireKey(slotKey(bucket, slot), KEY_BLOB);
         }
       }
       if (bucket != head) retire(bucket, bucketBytes());
