@@ -343,9 +343,10 @@
 // │                    own bytes when it has at most SHORT_KEY_BYTES (its key word points     │
 // │                    there), else unused (the key word points to a blob)                    │
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
-// A key and its value share a cache line, and so do a short blob key's bytes: a lookup of a
-// string key of up to 16 bytes reads no memory outside the bucket, where a blob would cost one
-// more cache miss (and on a large map a TLB miss) per hit: a small-string optimisation, as C++
+// A key, its value and a short blob key's bytes are adjacent (one cache line, or two neighbouring
+// ones where the slot straddles a line): a lookup of a string key of up to 16 bytes reads no
+// memory outside the bucket, where a blob would cost one more cache miss (and on a large map a
+// TLB miss) per hit: a small-string optimisation, as C++
 // strings keep short ones inline. A key's length alone says where its bytes are, and readers
 // follow the key word's pointer either way. The price: 128 bytes more per bucket of a blob-key
 // map, unused where keys are longer.
