@@ -11,6 +11,13 @@
 // coalesced: a freed block serves the next request of its class, which is what an insert/delete
 // churn of similar keys needs.
 //
+// Alignment: every block is 8-aligned, and a block whose class size is a whole number of cache
+// lines (64, 128, 192, and every class from 256 bytes up) is 64-aligned. Buckets rely on it
+// (layout.ts, "Buckets": a slot never straddles two lines). bump() pads the heap top to the next
+// line before such a block, and a free list only ever holds blocks of its own class, so reused
+// blocks keep the alignment they were carved with. The padding, at most 56 bytes a block, is
+// never handed out.
+//
 // Out of memory is an expected outcome, not a trap: alloc returns 0 and the caller reports
 // OUT_OF_MEMORY having changed nothing (table.ts allocates before it mutates).
 //
@@ -19,7 +26,7 @@
 
 import {
   MAP_HEADER, HDR_HEAP_LOCK, HDR_HEAP_TOP, CLASS_MIN_SIZE, CLASS_STEPS_BITS, CLASS_COUNT,
-  CLASS_LOCK, CLASS_FREE_HEAD, MAX_ALLOC_BYTES, TS_BYTES_IN_USE, classEntry,
+  CLASS_LOCK, CLASS_FREE_HEAD, MAX_ALLOC_BYTES, TS_BYTES_IN_USE, CACHE_LINE, classEntry,
 } from "./layout";
 import { lock, unlock, load32, store32 } from "./lock";
 import { selfSlot } from "./thread";
@@ -91,8 +98,10 @@ export function free(ptr: usize, sizeBytes: u32): void {
 function bump(blockBytes: u32): usize {
   const heapLock = MAP_HEADER + HDR_HEAP_LOCK;
   lock(heapLock);
-  const top = load<u32>(MAP_HEADER + HDR_HEAP_TOP);
-  const end = <u64>top + blockBytes;
+  const heapTop = <u64>load<u32>(MAP_HEADER + HDR_HEAP_TOP); // in u64: the padding must not wrap
+  const line = <u64>CACHE_LINE;
+  const top = lineAligned(blockBytes) ? (heapTop + line - 1) & ~(line - 1) : heapTop;
+  const end = top + blockBytes;
   if (end > 0xffff_fff8) {
     unlock(heapLock);
     return 0;
@@ -110,7 +119,12 @@ function bump(blockBytes: u32): usize {
   }
   store<u32>(MAP_HEADER + HDR_HEAP_TOP, <u32>end);
   unlock(heapLock);
-  return top;
+  return <usize>top;
+}
+
+/** Whether blocks of this class size start on a cache line (see the header). */
+@inline function lineAligned(blockBytes: u32): bool {
+  return (blockBytes & <u32>(CACHE_LINE - 1)) == 0;
 }
 
 /** Memory in use is a striped counter too: each thread counts what it allocated and freed. */

@@ -10,9 +10,10 @@
 //   4  a key sits in the new table while its old bucket is not evacuated
 //   5  the entries counted differ from size()
 //   6  a table's overflowCount differs from the overflow buckets linked in it
+//   7  a bucket does not start on a cache line (layout.ts, "Buckets"; alloc.ts, "Alignment")
 
 import {
-  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, BUCKET_SLOTS, STAGE_RESULT,
+  MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, BUCKET_SLOTS, STAGE_RESULT, CACHE_LINE,
   tableBucket, tableMask,
 } from "./layout";
 import { tophashes, usedSlots, overflowOf, slotKey, slotValue, matchTophash } from "./bucket";
@@ -60,6 +61,7 @@ function checkTable(table: usize, old: usize): i32 {
     if (isEvacuated(head)) continue;
     let bucket = head;
     while (bucket != 0) {
+      if ((bucket & (CACHE_LINE - 1)) != 0) return fail(7, index);
       const tops = tophashes(bucket);
       const used = usedSlots(tops);
       if (bucket != head && used == 0) return fail(2, index);
