@@ -1,17 +1,24 @@
-// The fast paths of Go's runtime_fast64.go, for inline keys. Readers: `getValue` returns the
+// The fast paths of Go's runtime_fast64.go (and runtime_faststr.go), for inline keys and short
+// blob keys, with inline values. Readers: `getValue` returns the
 // value itself, and `has` and `getValue` answer without leaving this file. Both read the current
 // root lock-free, as strategy 'concurrent' reads; 'owned', 'rwlock' and 'sharded' call them inside
 // their own read bracket (O5, L3, S2–S4), which a read of the same table needs in any case.
 // Writers: `set` and `add` overwrite a present key here (below), and the same three strategies
 // call them inside their write bracket (O3, L1–L2, S1), where no chain is locked.
 //
-// For inline keys with inline values (number or int32 both ways) the probe repeats the
+// For inline values (number or int32) and keys that are inline or short blobs (strings and byte
+// arrays of at most 16 encoded bytes, held in their slot: layout.ts keyInSlot) the probe repeats the
 // reference read (table.ts readChain, steps R2–R6 in assembly/README.md) on purpose, as Go's
 // runtime_fast64.go repeats its generic map code: hash, probe and bucket scan in the locals of one
 // function, no module global written on a hit, no result stored in staging. The general path
 // (map.ts get) makes three calls inside the core and stores the value to staging for JS to load
 // back; on a 1K-entry map this path took 0.56x its time, on 1M entries 0.73x (the raw calls, in
-// the manner of bench/ab-core.js).
+// the manner of bench/ab-core.js). For short string keys it took a `get` of a fresh string key on
+// 1K entries to 0.84-0.90x its time, and an overwrite to 0.83x (bench/ab-facade.js, plain and
+// harness loops): a short key is hashed from two words loaded from staging, and compared with
+// the bytes in its slot, not through its key word's pointer (no bounds check, no torn-word check
+// before the compare: the slot is table memory, and R6 rejects a compare that raced a move).
+// Longer blob keys take map.ts's path.
 //
 // Anything off the common case goes to map.ts: a growth in progress (the key may be in the old
 // table), a chain being written (R5) or evacuated, a version or tables generation that changed
@@ -25,7 +32,7 @@
 // The writers' fast path, `set` and `add`, is the same idea for the overwrite of a present key
 // (W1–W10 with W6a): pin, find the chain as W2 does, lock it at the first try, find the key,
 // store the value word, unlock, unpin, in one function. Anything else (an insert, a growth in
-// progress, a lock some other thread holds, an EVACUATED chain, blob keys or values) unpins and
+// progress, a lock some other thread holds, an EVACUATED chain, long blob keys, blob values) unpins and
 // goes to map.ts, which does the whole operation from the start. This path and W6a together took
 // an overwrite to 0.76x the time the general path took before them, add to 0.82x, and the
 // balanced mix to 0.83x (bench/ab-facade.js, harness loop, 1K entries); searching the locked
@@ -33,10 +40,11 @@
 
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
-  VALUE_INT32, STAGE_RESULT, bucketBytes, BKT_LOCK, SLOT_KEY, SLOT_VALUE, tableBucket, tableMask, slotAddr,
+  VALUE_INT32, STAGE_RESULT, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytes, BKT_LOCK, SLOT_KEY,
+  SLOT_VALUE, SLOT_KEY_BYTES, tableBucket, tableMask, slotAddr, blobLenWord, align8,
 } from "./layout";
 import { OK, FOUND, NOT_FOUND } from "./status";
-import { hashInline, tophash, numberKeyBits } from "./hash";
+import { hashInline, hashStart, hashStep, tailMask, fmix64, tophash, numberKeyBits } from "./hash";
 import { load32, load64, store64, tryLock, unlock } from "./lock";
 import { pin, unpin } from "./epoch";
 import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, slotKey, slotValue, version } from "./bucket";
@@ -46,7 +54,7 @@ import { inBounds } from "./keys";
 import { readStall, writeStall } from "./hooks";
 import {
   get, has as hasGeneral, set as setGeneral, add as addGeneral, stagingArea, mapKeyKind, mapValueKind,
-  mapSeed, locksChains, sumOf, inlineValueWord,
+  mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
 } from "./map";
 
 // probe's answer when its return value is SENTINEL (a value word can be any 64 bits, so the
@@ -66,10 +74,59 @@ let outcome: i32 = HIT;
   return mapKeyKind() == KEY_NUMBER ? numberKeyBits(key) : <u64><u32><i32>key;
 }
 
-/** R2–R6 on the current table only: the value word, or SENTINEL with `outcome` saying why. */
-@inline function probe(key: f64): u64 {
-  const bits = keyBits(key);
-  const hash = hashInline(bits, mapSeed());
+/**
+ * Whether a blob key's length word `key` is one this path reads: a short key (its bytes are in
+ * its slot: layout.ts keyInSlot) inside the staging area. Longer keys, and the statuses
+ * (KEY_TOO_LARGE, NEEDS_SPACE), are map.ts's.
+ */
+@inline function shortStaged(key: f64): bool {
+  const bytes = <u32>key & LEN_BYTES_MASK;
+  return bytes <= SHORT_KEY_BYTES && STAGE_DATA + <usize>align8(bytes) <= <usize>stagingBytes();
+}
+
+// Short blob keys (at most SHORT_KEY_BYTES, so their bytes are in their slot) are read from
+// staging as two words masked to the key's length: hashed as hash.ts hashBytes hashes them, and
+// compared with the slot's own bytes without following the key word's pointer.
+
+/** The staged short key's word `half` (0 or 1), 0 past its `bytes` (no load there: staging may end). */
+@inline function stagedWord(bytes: u32, half: u32): u64 {
+  const from = half << 3;
+  return bytes <= from ? 0 : load<u64>(stagingArea() + STAGE_DATA + <usize>from) & tailMask(bytes - from);
+}
+
+/** The hash of the key: `bits` (number and int32) or the staged short blob key `key` (a length word). */
+@inline function keyHash(key: f64, bits: u64, blob: bool): u64 {
+  if (!blob) return hashInline(bits, mapSeed());
+  const bytes = <u32>key & LEN_BYTES_MASK;
+  let h = hashStart(<u32>key, mapSeed()); // as hash.ts hashBytes
+  if (bytes > 0) h = hashStep(h, stagedWord(bytes, 0));
+  if (bytes > 8) h = hashStep(h, stagedWord(bytes, 1));
+  return fmix64(h);
+}
+
+/**
+ * Whether the slot at `at` holds the key (as keyHash takes it). A short blob key is compared
+ * with the slot's own bytes: the slot is table memory, so the loads are in bounds whatever its
+ * key word holds, and a reader's compare that raced a move is rejected by R6, as the reference
+ * read's is.
+ */
+@inline function keyAt(at: usize, key: f64, bits: u64, blob: bool): bool {
+  if (!blob) return load64(at, SLOT_KEY) == bits;
+  const bytes = <u32>key & LEN_BYTES_MASK;
+  return blobLenWord(load64(at, SLOT_KEY)) == <u32>key &&
+    (load64(at, SLOT_KEY_BYTES) & tailMask(bytes)) == stagedWord(bytes, 0) &&
+    (bytes <= 8 || (load64(at, SLOT_KEY_BYTES + 8) & tailMask(bytes - 8)) == stagedWord(bytes, 1));
+}
+
+/**
+ * R2–R6 on the current table only: the value word, or SENTINEL with `outcome` saying why.
+ * `blob` is a constant at each call, so each call site compiles to one key kind's probe: number
+ * and int32 keys, or short blob keys.
+ */
+@inline function probe(key: f64, blob: bool): u64 {
+  if (blob && !shortStaged(key)) return answer(FALLBACK);
+  const bits = blob ? 0 : keyBits(key);
+  const hash = keyHash(key, bits, blob);
   const top = tophash(hash);
   const gen = tablesGen(); // R2
   const root = currentRoot();
@@ -88,9 +145,10 @@ let outcome: i32 = HIT;
     let match = matchTophash(tops, top);
     while (match != 0) {
       const slot = firstSlot(match);
-      if (slotKey(bucket, slot) == bits) {
+      const at = slotAddr(bucket, slot);
+      if (keyAt(at, key, bits, blob)) {
         readStall();
-        const value = slotValue(bucket, slot);
+        const value = load64(at, SLOT_VALUE);
         if (version(head) != v1 || tablesGen() != gen) return answer(FALLBACK); // R6
         if (value == SENTINEL) outcome = HIT;
         return value;
@@ -123,8 +181,8 @@ export function settle(result: i32): f64 {
  * 'concurrent'); the other strategies call it inside their own read bracket, in the current root.
  */
 export function getValue(key: f64): f64 {
-  if (mapKeyKind() == KEY_BLOB || mapValueKind() == VALUE_BLOB) return settle(get(key));
-  const word = probe(key);
+  if (mapValueKind() == VALUE_BLOB) return settle(get(key));
+  const word = mapKeyKind() == KEY_BLOB ? probe(key, true) : probe(key, false);
   if (word != SENTINEL || outcome == HIT) {
     const value = reinterpret<f64>(word);
     if (value != value) status = FOUND;
@@ -139,8 +197,7 @@ export function getValue(key: f64): f64 {
 
 /** FOUND or NOT_FOUND, as map.ts has answers; called as getValue is. */
 export function has(key: f64): i32 {
-  if (mapKeyKind() == KEY_BLOB) return hasGeneral(key);
-  const word = probe(key);
+  const word = mapKeyKind() == KEY_BLOB ? probe(key, true) : probe(key, false);
   if (word != SENTINEL || outcome == HIT) return FOUND;
   return outcome == MISS ? NOT_FOUND : hasGeneral(key);
 }
@@ -154,8 +211,10 @@ let heldLock: usize = 0;
  * locked at the first try, and the key found there. Returns the key's slot address, or 0 with
  * nothing held (unpinned, unlocked) for map.ts to do the whole operation.
  */
-@inline function lockPresent(bits: u64): usize {
-  const hash = hashInline(bits, mapSeed());
+@inline function lockPresent(key: f64, blob: bool): usize {
+  if (blob && !shortStaged(key)) return 0;
+  const bits = blob ? 0 : keyBits(key);
+  const hash = keyHash(key, bits, blob);
   pin(); // W1, before the table is loaded: it cannot be freed under this write
   const root = currentRoot();
   const table = load32(root + ROOT_TABLE); // W2, table first (R2 says why)
@@ -164,7 +223,7 @@ let heldLock: usize = 0;
     const word = locksChains() ? head + BKT_LOCK : 0;
     if (word == 0 || tryLock(word)) { // W3 at the first try; a wait is map.ts's business
       // W4: a growth that started after the loads above may have moved the chain already.
-      const slot = (version(head) & VERSION_EVACUATED) == 0 ? findLocked(head, tophash(hash), bits) : 0;
+      const slot = (version(head) & VERSION_EVACUATED) == 0 ? findLocked(head, tophash(hash), key, bits, blob) : 0;
       if (slot != 0) {
         heldLock = word;
         writeStall();
@@ -177,15 +236,15 @@ let heldLock: usize = 0;
   return 0;
 }
 
-/** table.ts chainFind for an inline key, in locals: the key's slot address in the locked chain, or 0. */
-@inline function findLocked(head: usize, top: u8, bits: u64): usize {
+/** table.ts chainFind in locals (keys as keyAt takes them): the key's slot address in the locked chain, or 0. */
+@inline function findLocked(head: usize, top: u8, key: f64, bits: u64, blob: bool): usize {
   let bucket = head;
   while (bucket != 0) {
     const tops = tophashes(bucket);
     let match = matchTophash(tops, top);
     while (match != 0) {
       const slot = slotAddr(bucket, firstSlot(match));
-      if (load64(slot, SLOT_KEY) == bits) return slot;
+      if (keyAt(slot, key, bits, blob)) return slot;
       match &= match - 1;
     }
     if (matchEmpty(tops) != 0) return 0;
@@ -200,10 +259,15 @@ let heldLock: usize = 0;
   unpin();
 }
 
-/** map.ts set, with the overwrite of a present inline key by an inline value done here (W6a). */
+/** The slot of a present key, locked and pinned (lockPresent), or 0. */
+@inline function lockPresentKey(key: f64): usize {
+  return mapKeyKind() == KEY_BLOB ? lockPresent(key, true) : lockPresent(key, false);
+}
+
+/** map.ts set, with the overwrite of a present key by an inline value done here (W6a). */
 export function set(key: f64, value: f64, valueLen: i32): i32 {
-  if (mapKeyKind() != KEY_BLOB && mapValueKind() != VALUE_BLOB) {
-    const slot = lockPresent(keyBits(key));
+  if (mapValueKind() != VALUE_BLOB) {
+    const slot = lockPresentKey(key);
     if (slot != 0) {
       store64(slot, inlineValueWord(value), SLOT_VALUE);
       release();
@@ -213,17 +277,13 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
   return setGeneral(key, value, valueLen);
 }
 
-/** map.ts add, with the bump of a present inline key done here (W6a). Values are inline. */
+/** map.ts add, with the bump of a present key done here (W6a). Values are inline. */
 export function add(key: f64, delta: f64): i32 {
-  if (mapKeyKind() != KEY_BLOB) {
-    const slot = lockPresent(keyBits(key));
-    if (slot != 0) {
-      const sum = sumOf(reinterpret<f64>(load64(slot, SLOT_VALUE)), delta);
-      store64(slot, reinterpret<u64>(sum), SLOT_VALUE);
-      release();
-      store<f64>(stagingArea(), sum, STAGE_RESULT);
-      return OK;
-    }
-  }
-  return addGeneral(key, delta);
+  const slot = lockPresentKey(key);
+  if (slot == 0) return addGeneral(key, delta);
+  const sum = sumOf(reinterpret<f64>(load64(slot, SLOT_VALUE)), delta);
+  store64(slot, reinterpret<u64>(sum), SLOT_VALUE);
+  release();
+  store<f64>(stagingArea(), sum, STAGE_RESULT);
+  return OK;
 }

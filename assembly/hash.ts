@@ -35,20 +35,32 @@ const STEP_MUL: u64 = 0x9e3779b97f4a7c15;
  * Precondition: the block at `ptr` is 8-aligned and at least align8(byteLength) long.
  */
 export function hashBytes(ptr: usize, byteLength: u32, lenWord: u32, seed: u64): u64 {
-  let h = seed ^ (<u64>lenWord * STEP_MUL);
+  let h = hashStart(lenWord, seed);
   let p = ptr;
   const end = ptr + byteLength;
   while (p + 8 <= end) {
-    h = rotl<u64>((h ^ load<u64>(p)) * STEP_MUL, 29);
+    h = hashStep(h, load<u64>(p));
     p += 8;
   }
   if (p < end) {
     // The last 1-7 bytes, read as one word: every blob and the staging area are 8-aligned and
     // at least align8(length) long, so the word stays inside its block; the mask drops the rest.
-    const tail = load<u64>(p) & ((<u64>1 << (<u64>(end - p) << 3)) - 1);
-    h = rotl<u64>((h ^ tail) * STEP_MUL, 29);
+    h = hashStep(h, load<u64>(p) & tailMask(<u32>(end - p)));
   }
   return fmix64(h);
+}
+
+// hashBytes in three parts, for a caller that has a short key's words in locals already
+// (fast64.ts): start, one step per 8 bytes (the last word masked to its bytes), then fmix64.
+@inline export function hashStart(lenWord: u32, seed: u64): u64 {
+  return seed ^ (<u64>lenWord * STEP_MUL);
+}
+@inline export function hashStep(h: u64, word: u64): u64 {
+  return rotl<u64>((h ^ word) * STEP_MUL, 29);
+}
+/** The mask that keeps the first `bytes` (1-8) bytes of a little-endian word. */
+@inline export function tailMask(bytes: u32): u64 {
+  return bytes >= 8 ? 0xffffffffffffffff : (<u64>1 << (<u64>bytes << 3)) - 1;
 }
 
 /** Tophash of a hash: its top byte, moved off the EMPTY marker. */

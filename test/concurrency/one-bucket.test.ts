@@ -5,11 +5,13 @@
 // Overwriters of the same bucket: the fast path's set locks the chain before it looks for the
 // key's slot (W3); without that, a store lands in a slot the key has just left
 // (tasks/one-bucket-writers.mjs).
+// Both run with number keys and with short string keys (5 to 15 bytes: one or two words), whose
+// fast path compares the bytes in the slot itself, the bytes a move rewrites.
 import { describe, expect, it } from 'vitest';
 import { runWorkers } from 'sharemap';
 import { checkInvariants } from 'sharemap/testing';
 import { RUN_TIMEOUT_MS, THREAD_COUNTS, debugMap, seedFor, task } from './harness.js';
-import { numberValue, numberValueKey, sharedWords } from './tasks/common.mjs';
+import { bucketKey, numberValue, numberValueKey, sharedWords } from './tasks/common.mjs';
 
 const WRITES = 400_000;
 /** Reader spins between key and value (assembly/hooks.ts readStall): the window a writer needs. */
@@ -17,15 +19,19 @@ const STALL_SPINS = 200;
 /** Overwrites per overwriting thread, each read back. */
 const OVERWRITES = 100_000;
 
-describe.each(THREAD_COUNTS)('one bucket under churn, %i threads', (threads) => {
+const KEY_KINDS = ['number', 'string'] as const;
+const CASES = THREAD_COUNTS.flatMap((threads) => KEY_KINDS.map((keyKind) => [threads, keyKind] as const));
+
+describe.each(CASES)('one bucket under churn, %i threads, %s keys', (threads, keyKind) => {
   it('every value read belongs to its key; stable keys are never missed', async () => {
-    const seed = seedFor(`one bucket ${threads}`);
-    const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
-    for (let key = 0; key < 6; key++) map.set(key, numberValue(key, 0, 1 << 24));
+    const seed = seedFor(`one bucket ${threads}${keyKind === 'number' ? '' : ` ${keyKind}`}`);
+    const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
+    for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), numberValue(key, 0, 1 << 24));
     expect(map.stats().B).toBe(0);
     const words = sharedWords(1);
     const results = (await runWorkers({
-      task: task('one-bucket'), threads, map, args: { ops: WRITES, seed, words, stall: STALL_SPINS }, timeoutMs: RUN_TIMEOUT_MS,
+      task: task('one-bucket'), threads, map, args: { ops: WRITES, seed, words, stall: STALL_SPINS, keyKind },
+      timeoutMs: RUN_TIMEOUT_MS,
     })) as { foreign: number; stableMissing: number; reads: number; examples: unknown[] }[];
 
     const readers = results.slice(1);
@@ -37,16 +43,16 @@ describe.each(THREAD_COUNTS)('one bucket under churn, %i threads', (threads) => 
   });
 });
 
-describe.each(THREAD_COUNTS)('one bucket, overwrites against moves, %i threads', (threads) => {
+describe.each(CASES)('one bucket, overwrites against moves, %i threads, %s keys', (threads, keyKind) => {
   it('every overwrite reads back as written and lands on its own key', async () => {
-    const seed = seedFor(`one bucket writers ${threads}`);
-    const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
+    const seed = seedFor(`one bucket writers ${threads}${keyKind === 'number' ? '' : ` ${keyKind}`}`);
+    const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
     // The deleted keys first, so that each delete moves an overwritten key (last in the bucket).
-    for (const key of [3, 4, 5, 0, 1, 2]) map.set(key, numberValue(key, 0, 1 << 24));
+    for (const key of [3, 4, 5, 0, 1, 2]) map.set(bucketKey(keyKind, key), numberValue(key, 0, 1 << 24));
     expect(map.stats().B).toBe(0);
     const words = sharedWords(1);
     const results = (await runWorkers({
-      task: task('one-bucket-writers'), threads, map, args: { ops: OVERWRITES, seed, words, stall: STALL_SPINS },
+      task: task('one-bucket-writers'), threads, map, args: { ops: OVERWRITES, seed, words, stall: STALL_SPINS, keyKind },
       timeoutMs: RUN_TIMEOUT_MS,
     })) as { lost: number; foreign: number; writes: number; examples: unknown[] }[];
 
@@ -54,7 +60,7 @@ describe.each(THREAD_COUNTS)('one bucket, overwrites against moves, %i threads',
       .toEqual(results.map(() => ({ lost: 0, foreign: 0, examples: [] })));
     const overwriters = results.slice(1);
     expect(overwriters.reduce((sum, r) => sum + r.writes, 0)).toBe(OVERWRITES * Math.min(threads - 1, 3));
-    for (let key = 0; key < 3; key++) expect(numberValueKey(map.get(key), 1 << 24)).toBe(key);
+    for (let key = 0; key < 3; key++) expect(numberValueKey(map.get(bucketKey(keyKind, key)), 1 << 24)).toBe(key);
     expect(map.stats().B).toBe(0);
     expect(checkInvariants(map)).toBe(0);
   });

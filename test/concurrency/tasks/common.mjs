@@ -59,6 +59,15 @@ export function keyNumber(keyText) {
  * A number value for `key` (an integer below keySpace) at `version`: value % keySpace === key,
  * so a reader can tell whether a value belongs to the key it asked for.
  */
+/**
+ * Key number `key` (0-5) of the one-bucket tasks as a map key of `kind`: itself, or a string of
+ * 5 + 2 * key bytes, so that the six keys fill one 8-byte word or two (a short key's bytes sit in
+ * its slot: assembly/layout.ts keyInSlot).
+ */
+export function bucketKey(kind, key) {
+  return kind === 'string' ? 'key:' + 'x'.repeat(2 * key) + key : key;
+}
+
 export function numberValue(key, version, keySpace) {
   return version * keySpace + key;
 }

@@ -13,21 +13,24 @@
 // On two cores that window is a few nanoseconds wide, so the overwriters widen it with the debug
 // core's writeStall hook (assembly/hooks.ts): `stall` spins between finding the slot and storing.
 //
+// Keys are numbers or short strings (args.keyKind: common.mjs bucketKey).
+//
 // Returns counts: lost writes, foreign values (both must be 0), and the writes done.
 import { coreExports } from 'sharemap/testing';
-import { mulberry32, threadSeed, randInt, numberValue, numberValueKey } from './common.mjs';
+import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey } from './common.mjs';
 
 const STABLE = 3;
 const KEYS = 6;
 const KEY_SPACE = 1 << 24;
 
 export default function oneBucketWriters(map, { index, threads, args }) {
-  const { ops, seed, words, stall } = args;
+  const { ops, seed, words, stall, keyKind } = args;
+  const k = (key) => bucketKey(keyKind, key);
   const rand = mulberry32(threadSeed(seed, index));
   const result = { lost: 0, foreign: 0, writes: 0, examples: [] };
   const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
   const check = (key) => {
-    const value = map.get(key);
+    const value = map.get(k(key));
     if (value !== undefined && numberValueKey(value, KEY_SPACE) !== key) {
       result.foreign++;
       note('foreign value', key, value);
@@ -37,8 +40,8 @@ export default function oneBucketWriters(map, { index, threads, args }) {
     let version = 0;
     while (Atomics.load(words, 0) < threads - 1) {
       const key = STABLE + randInt(rand, KEYS - STABLE);
-      if (map.delete(key)) continue;
-      map.set(key, numberValue(key, ++version, KEY_SPACE));
+      if (map.delete(k(key))) continue;
+      map.set(k(key), numberValue(key, ++version, KEY_SPACE));
       check(key);
     }
     return result;
@@ -50,10 +53,10 @@ export default function oneBucketWriters(map, { index, threads, args }) {
   for (let i = 0; i < ops && mine.length > 0; i++) {
     const key = mine[randInt(rand, mine.length)];
     const value = numberValue(key, ++version, KEY_SPACE);
-    if (randInt(rand, 4) === 0) map.delete(key); // so that the set below inserts it last
-    map.set(key, value);
+    if (randInt(rand, 4) === 0) map.delete(k(key)); // so that the set below inserts it last
+    map.set(k(key), value);
     result.writes++;
-    const back = map.get(key);
+    const back = map.get(k(key));
     if (back !== value) {
       if (back !== undefined && numberValueKey(back, KEY_SPACE) !== key) result.foreign++;
       else result.lost++;

@@ -12,25 +12,27 @@
 //
 // Thread 0 writes: keys 0..2 are only overwritten, keys 3..5 deleted and re-inserted. The others
 // read every key with get and has until the writer is done (word 0 of `words`). Values encode
-// their key (common.mjs numberValue). Returns counts: foreign values and stable keys missed
+// their key (common.mjs numberValue); keys are numbers or short strings (args.keyKind: common.mjs
+// bucketKey). Returns counts: foreign values and stable keys missed
 // (both must be 0), and reads done.
 import { coreExports } from 'sharemap/testing';
-import { mulberry32, threadSeed, randInt, numberValue, numberValueKey, signal } from './common.mjs';
+import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey, signal } from './common.mjs';
 
 const STABLE = 3;
 const KEYS = 6;
 const KEY_SPACE = 1 << 24;
 
 export default function oneBucket(map, { index, args }) {
-  const { ops, seed, words, stall } = args;
+  const { ops, seed, words, stall, keyKind } = args;
+  const k = (key) => bucketKey(keyKind, key);
   const rand = mulberry32(threadSeed(seed, index));
   const result = { foreign: 0, stableMissing: 0, reads: 0, examples: [] };
   if (index === 0) {
     let version = 0;
     for (let i = 0; i < ops; i++) {
       const key = randInt(rand, KEYS);
-      if (key >= STABLE && map.delete(key)) continue;
-      map.set(key, numberValue(key, ++version, KEY_SPACE));
+      if (key >= STABLE && map.delete(k(key))) continue;
+      map.set(k(key), numberValue(key, ++version, KEY_SPACE));
     }
     signal(words, 0, 1);
     return result;
@@ -40,7 +42,7 @@ export default function oneBucket(map, { index, args }) {
   while (Atomics.load(words, 0) === 0) {
     for (let i = 0; i < 1000; i++) {
       const key = randInt(rand, KEYS);
-      const value = map.get(key);
+      const value = map.get(k(key));
       result.reads++;
       if (value === undefined) {
         if (key < STABLE) { result.stableMissing++; note('stable key missing from get', key); }
@@ -48,7 +50,7 @@ export default function oneBucket(map, { index, args }) {
         result.foreign++;
         note('foreign value', key, value);
       }
-      if (key < STABLE && !map.has(key)) { result.stableMissing++; note('stable key missing from has', key); }
+      if (key < STABLE && !map.has(k(key))) { result.stableMissing++; note('stable key missing from has', key); }
     }
   }
   return result;
