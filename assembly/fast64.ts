@@ -31,9 +31,13 @@
 //
 // The writers' fast path, `set` and `add`, is the same idea for the overwrite of a present key
 // (W1–W10 with W6a): pin, find the chain as W2 does, lock it at the first try, find the key,
-// store the value word, unlock, unpin, in one function. Anything else (an insert, a growth in
-// progress, a lock some other thread holds, an EVACUATED chain, long blob keys, blob values) unpins and
-// goes to map.ts, which does the whole operation from the start. This path and W6a together took
+// store the value word, unlock, unpin, in one function. A missing key (an insert) goes to map.ts
+// insertHeld with the chain still locked and the thread pinned, so the insert does not lock and
+// search again: that took the harness's churn (insert and delete) on 1K entries to 0.80-0.85x
+// its time with number keys and 0.87x with string keys (bench/workloads.js sequences, one
+// thread). Anything else (a growth in progress, a lock some other thread holds, an EVACUATED
+// chain, long blob keys, blob values) unpins and goes to map.ts, which does the whole operation
+// from the start. This path and W6a together took
 // an overwrite to 0.76x the time the general path took before them, add to 0.82x, and the
 // balanced mix to 0.83x (bench/ab-facade.js, harness loop, 1K entries); searching the locked
 // chain here (findLocked) rather than through table.ts chainFind took another 5-8% off overwrites.
@@ -53,7 +57,7 @@ import { currentRoot } from "./root";
 import { inBounds } from "./keys";
 import { readStall, writeStall } from "./hooks";
 import {
-  get, has as hasGeneral, set as setGeneral, add as addGeneral, stagingArea, mapKeyKind, mapValueKind,
+  get, has as hasGeneral, set as setGeneral, add as addGeneral, insertHeld, stagingArea, mapKeyKind, mapValueKind,
   mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
 } from "./map";
 
@@ -206,10 +210,17 @@ export function has(key: f64): i32 {
 /** The lock word lockPresent took (0 when the strategy locks no chains). */
 let heldLock: usize = 0;
 
+/** lockPresent's answer when the key is missing from the chain it holds (no slot is at 1). */
+const MISSING: usize = 1;
+/** The chain lockPresent holds when it answers MISSING, and its table. */
+let heldHead: usize = 0;
+let heldTable: usize = 0;
+
 /**
  * W1–W4 and the search, for the common case only: pinned, the key's chain in the current table
- * locked at the first try, and the key found there. Returns the key's slot address, or 0 with
- * nothing held (unpinned, unlocked) for map.ts to do the whole operation.
+ * locked at the first try. Returns the key's slot address; or MISSING, still pinned and holding
+ * the chain (heldHead, heldTable), when the key is not in it; or 0 with nothing held (unpinned,
+ * unlocked) for map.ts to do the whole operation.
  */
 @inline function lockPresent(key: f64, blob: bool): usize {
   if (blob && !shortStaged(key)) return 0;
@@ -223,9 +234,14 @@ let heldLock: usize = 0;
     const word = locksChains() ? head + BKT_LOCK : 0;
     if (word == 0 || tryLock(word)) { // W3 at the first try; a wait is map.ts's business
       // W4: a growth that started after the loads above may have moved the chain already.
-      const slot = (version(head) & VERSION_EVACUATED) == 0 ? findLocked(head, tophash(hash), key, bits, blob) : 0;
-      if (slot != 0) {
+      if ((version(head) & VERSION_EVACUATED) == 0) {
+        const slot = findLocked(head, tophash(hash), key, bits, blob);
         heldLock = word;
+        if (slot == 0) {
+          heldHead = head;
+          heldTable = table;
+          return MISSING;
+        }
         writeStall();
         return slot;
       }
@@ -264,10 +280,14 @@ let heldLock: usize = 0;
   return mapKeyKind() == KEY_BLOB ? lockPresent(key, true) : lockPresent(key, false);
 }
 
-/** map.ts set, with the overwrite of a present key by an inline value done here (W6a). */
+/**
+ * map.ts set, with the overwrite of a present key by an inline value done here (W6a), and the
+ * insert of a missing one handed to map.ts with the chain still held (insertHeld).
+ */
 export function set(key: f64, value: f64, valueLen: i32): i32 {
   if (mapValueKind() != VALUE_BLOB) {
     const slot = lockPresentKey(key);
+    if (slot == MISSING) return insertHeld(key, value, heldHead, heldTable);
     if (slot != 0) {
       store64(slot, inlineValueWord(value), SLOT_VALUE);
       release();
@@ -280,7 +300,8 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
 /** map.ts add, with the bump of a present key done here (W6a). Values are inline. */
 export function add(key: f64, delta: f64): i32 {
   const slot = lockPresentKey(key);
-  if (slot == 0) return addGeneral(key, delta);
+  if (slot == MISSING) release();
+  if (slot <= MISSING) return addGeneral(key, delta);
   const sum = sumOf(reinterpret<f64>(load64(slot, SLOT_VALUE)), delta);
   store64(slot, reinterpret<u64>(sum), SLOT_VALUE);
   release();

@@ -374,6 +374,21 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
   return status;
 }
 
+/**
+ * The rest of set for fast64.ts when the key is missing: the caller holds the chain at `head` of
+ * `table` (W1 pinned, W2 with no growth work due, W3 locked or a strategy's write bracket, W4
+ * checked) and found no key there, so the insert needs no second lock and search. Inline values
+ * only; the key passed fast64's checks, so setProbe is OK. Inserts, unlocks (W8) and unpins (W10).
+ */
+export function insertHeld(key: f64, value: f64, head: usize, table: usize): i32 {
+  setProbe(key);
+  ownedValue = inlineValueWord(value);
+  lockedTable = table;
+  const status = insertOwnedValue(head);
+  unpin(); // W10
+  return status;
+}
+
 /** Inserts `value` unless the key is present; FOUND puts the present value in the result. */
 export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
   let status = setProbe(key);
