@@ -3,8 +3,9 @@
 // value itself, and `has` and `getValue` answer without leaving this file. Both read the current
 // root lock-free, as strategy 'concurrent' reads; 'owned', 'rwlock' and 'sharded' call them inside
 // their own read bracket (O5, L3, S2–S4), which a read of the same table needs in any case.
-// Writers: `set` and `add` overwrite a present key here (below), and the same three strategies
-// call them inside their write bracket (O3, L1–L2, S1), where no chain is locked.
+// Writers: `set` and `add` overwrite a present key here, and `remove` removes one (below); the
+// same three strategies call them inside their write bracket (O3, L1–L2, S1), where no chain is
+// locked.
 //
 // For inline values (number or int32) and keys that are inline or short blobs (strings and byte
 // arrays of at most 16 encoded bytes, held in their slot: layout.ts keyInSlot) the probe repeats the
@@ -37,7 +38,9 @@
 // its time with number keys and 0.87x with string keys (bench/workloads.js sequences, one
 // thread). Anything else (a growth in progress, a lock some other thread holds, an EVACUATED
 // chain, long blob keys, blob values) unpins and goes to map.ts, which does the whole operation
-// from the start. This path and W6a together took
+// from the start. `remove` takes the same chain: a present key is removed through map.ts
+// removeHeld, a missing one is NOT_FOUND without more work; that took the churn to another
+// 0.90-0.95x with number keys (even with string keys, whose time goes to building them). This path and W6a together took
 // an overwrite to 0.76x the time the general path took before them, add to 0.82x, and the
 // balanced mix to 0.83x (bench/ab-facade.js, harness loop, 1K entries); searching the locked
 // chain here (findLocked) rather than through table.ts chainFind took another 5-8% off overwrites.
@@ -57,7 +60,7 @@ import { currentRoot } from "./root";
 import { inBounds } from "./keys";
 import { readStall, writeStall } from "./hooks";
 import {
-  get, has as hasGeneral, set as setGeneral, add as addGeneral, insertHeld, stagingArea, mapKeyKind, mapValueKind,
+  get, has as hasGeneral, set as setGeneral, add as addGeneral, remove as removeGeneral, insertHeld, removeHeld, stagingArea, mapKeyKind, mapValueKind,
   mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
 } from "./map";
 
@@ -212,9 +215,12 @@ let heldLock: usize = 0;
 
 /** lockPresent's answer when the key is missing from the chain it holds (no slot is at 1). */
 const MISSING: usize = 1;
-/** The chain lockPresent holds when it answers MISSING, and its table. */
+/** The chain lockPresent holds (set when it answers a slot or MISSING), and its table. */
 let heldHead: usize = 0;
 let heldTable: usize = 0;
+/** The bucket and slot index of the slot findLocked found. */
+let heldBucket: usize = 0;
+let heldSlot: u32 = 0;
 
 /**
  * W1–W4 and the search, for the common case only: pinned, the key's chain in the current table
@@ -237,11 +243,9 @@ let heldTable: usize = 0;
       if ((version(head) & VERSION_EVACUATED) == 0) {
         const slot = findLocked(head, tophash(hash), key, bits, blob);
         heldLock = word;
-        if (slot == 0) {
-          heldHead = head;
-          heldTable = table;
-          return MISSING;
-        }
+        heldHead = head;
+        heldTable = table;
+        if (slot == 0) return MISSING;
         writeStall();
         return slot;
       }
@@ -252,15 +256,23 @@ let heldTable: usize = 0;
   return 0;
 }
 
-/** table.ts chainFind in locals (keys as keyAt takes them): the key's slot address in the locked chain, or 0. */
+/**
+ * table.ts chainFind in locals (keys as keyAt takes them): the key's slot address in the locked
+ * chain (its bucket and index in heldBucket, heldSlot), or 0.
+ */
 @inline function findLocked(head: usize, top: u8, key: f64, bits: u64, blob: bool): usize {
   let bucket = head;
   while (bucket != 0) {
     const tops = tophashes(bucket);
     let match = matchTophash(tops, top);
     while (match != 0) {
-      const slot = slotAddr(bucket, firstSlot(match));
-      if (keyAt(slot, key, bits, blob)) return slot;
+      const index = firstSlot(match);
+      const slot = slotAddr(bucket, index);
+      if (keyAt(slot, key, bits, blob)) {
+        heldBucket = bucket;
+        heldSlot = index;
+        return slot;
+      }
       match &= match - 1;
     }
     if (matchEmpty(tops) != 0) return 0;
@@ -307,4 +319,21 @@ export function add(key: f64, delta: f64): i32 {
   release();
   store<f64>(stagingArea(), sum, STAGE_RESULT);
   return OK;
+}
+
+/**
+ * map.ts remove, with the common case done on the chain lockPresent holds: a present key is
+ * removed there (map.ts removeHeld), and a missing one is NOT_FOUND at once. The locked chain is
+ * the only place the key could be: a growth that started since lockPresent loaded `oldTable`
+ * has not evacuated it (W4), and a key reaches the new table only by that evacuation, or by
+ * a write after it (W2).
+ */
+export function remove(key: f64): i32 {
+  const slot = lockPresentKey(key);
+  if (slot == 0) return removeGeneral(key);
+  if (slot == MISSING) {
+    release();
+    return NOT_FOUND;
+  }
+  return removeHeld(heldHead, heldTable, heldBucket, heldSlot);
 }

@@ -27,7 +27,7 @@ export {
   removeReadMostly, compareAndSetReadMostly, compareAndDeleteReadMostly, addReadMostly,
   clearReadMostly, iterationWidthReadMostly, iterateReadMostly, readMostlyCounter,
 } from "./readmostly";
-export { get, getOrInsert, remove, compareAndSet, compareAndDelete } from "./map";
+export { get, getOrInsert, compareAndSet, compareAndDelete } from "./map";
 export { clear } from "./clear";
 export { stats } from "./stats";
 export { iterate, iterationWidth } from "./iterate";
@@ -84,4 +84,4 @@ export const ATTACH_TOO_MANY_THREADS: i32 = init.ATTACH_TOO_MANY_THREADS;
 export const ATTACH_NOT_A_MAP: i32 = init.ATTACH_NOT_A_MAP;
 export const ATTACH_OUT_OF_MEMORY: i32 = init.ATTACH_OUT_OF_MEMORY;
 export const STAGING_INITIAL_SIZE: u32 = layout.STAGING_INITIAL_SIZE;
-export { getValue, has, lastStatus, set, add } from "./fast64";
+export { getValue, has, lastStatus, set, add, remove } from "./fast64";

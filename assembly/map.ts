@@ -410,19 +410,19 @@ export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
   return status;
 }
 
-/** Removes the entry at the found slot of the locked chain, unlocks, retires its memory. */
-function removeFound(head: usize): void {
+/** Removes the entry at (bucket, slot) of the locked chain, unlocks, retires its memory. */
+function removeFound(head: usize, bucket: usize, slot: u32): void {
   if (marksDeleted && currentRoot() == MAP_HEADER + HDR_ROOT) { // read-mostly snapshot: M5
-    const deleted = slotValue(foundBucket, foundSlot);
-    chainSetValue(head, foundBucket, foundSlot, VALUE_DELETED, valueKind == VALUE_BLOB); // one word, W6a or W5–W7
+    const deleted = slotValue(bucket, slot);
+    chainSetValue(head, bucket, slot, VALUE_DELETED, valueKind == VALUE_BLOB); // one word, W6a or W5–W7
     unlockChain(head);
     if (valueKind == VALUE_BLOB) retireBlob(deleted); // the key stays: the slot still holds it
     countEntries(-1);
     return;
   }
-  const key = slotKey(foundBucket, foundSlot);
-  const value = slotValue(foundBucket, foundSlot);
-  const unlinked = chainRemove(lockedTable, head, foundBucket, foundSlot);
+  const key = slotKey(bucket, slot);
+  const value = slotValue(bucket, slot);
+  const unlinked = chainRemove(lockedTable, head, bucket, slot);
   unlockChain(head); // W8
   retireKey(key, keyKind); // W9
   if (valueKind == VALUE_BLOB) retireBlob(value);
@@ -437,13 +437,25 @@ export function remove(key: f64): i32 {
   const head = lockChain();
   let result = NOT_FOUND;
   if (chainFind(head, probeTop, probeWord, keyKind)) {
-    removeFound(head);
+    removeFound(head, foundBucket, foundSlot);
     result = OK;
   } else {
     unlockChain(head);
   }
   unpin();
   return result;
+}
+
+/**
+ * remove for fast64.ts when the key is present: the caller holds the chain at `head` of `table`
+ * (as for insertHeld) and found the key at (bucket, slot). Removes, unlocks (W8), retires (W9)
+ * and unpins (W10).
+ */
+export function removeHeld(head: usize, table: usize, bucket: usize, slot: u32): i32 {
+  lockedTable = table;
+  removeFound(head, bucket, slot);
+  unpin();
+  return OK;
 }
 
 /**
@@ -494,7 +506,7 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
   if (status != OK) return status;
   status = lockAndCompare(stagedValue);
   if (status == FOUND) {
-    removeFound(lockedHead); // unlocks
+    removeFound(lockedHead, foundBucket, foundSlot); // unlocks
     status = OK;
   } else {
     unlockChain(lockedHead);

@@ -24,7 +24,7 @@ import { load32, store32, cas32, add32 } from "./lock";
 import { selfOwner, selfSlot, threadHigh } from "./thread";
 import { stagingArea } from "./map";
 import * as ops from "./map";
-import { settle, getValue, has, set, add } from "./fast64";
+import { settle, getValue, has, set, add, remove } from "./fast64";
 import { clear } from "./clear";
 
 /** This thread's registered iterations (its slot's `iterating`, without a load). */
@@ -151,7 +151,7 @@ export function getOrInsertOwned(key: f64, value: f64, valueLen: i32): i32 {
 export function removeOwned(key: f64): i32 {
   const status = acquire();
   if (status != OK) return status;
-  const result = ops.remove(key);
+  const result = remove(key);
   release();
   return result;
 }

@@ -20,7 +20,7 @@ import {
 import { OK } from "./status";
 import { lock, unlock, load32, cas32, add32, waitWord, notifyAll } from "./lock";
 import * as ops from "./map";
-import { getValue, has, set, add } from "./fast64";
+import { getValue, has, set, add, remove } from "./fast64";
 import { clear } from "./clear";
 import { iterate } from "./iterate";
 
@@ -126,7 +126,7 @@ export function getOrInsertLocked(key: f64, value: f64, valueLen: i32): i32 {
 
 export function removeLocked(key: f64): i32 {
   writeLock();
-  const status = ops.remove(key);
+  const status = remove(key);
   writeUnlock();
   return status;
 }

@@ -16,7 +16,7 @@ import { pin, unpin } from "./epoch";
 import { clearRoot } from "./clear";
 import { iterate, iterationWidth } from "./iterate";
 import * as ops from "./map";
-import { settle, getValue, has, set, add } from "./fast64";
+import { settle, getValue, has, set, add, remove } from "./fast64";
 
 /** S1: the key's shard lock, or 0 with the probe's failure status in `failed`. */
 let failed: i32 = OK;
@@ -75,7 +75,7 @@ export function removeSharded(key: f64): i32 {
   const lock = shardLock(key);
   if (lock == 0) return failed;
   writeLock(lock);
-  const status = ops.remove(key);
+  const status = remove(key);
   writeUnlock(lock);
   return status;
 }
