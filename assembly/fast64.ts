@@ -1,15 +1,15 @@
-// The fast paths of Go's runtime_fast64.go (and runtime_faststr.go), for inline keys and short
-// blob keys, with inline values. Readers: `getValue` returns the
-// value itself, and `has` and `getValue` answer without leaving this file. Both read the current
-// root lock-free, as strategy 'concurrent' reads; 'owned', 'rwlock' and 'sharded' call them inside
-// their own read bracket (O5, L3, S2–S4), which a read of the same table needs in any case.
-// Writers: `set` and `add` overwrite a present key here, and `remove` removes one (below); the
-// same three strategies call them inside their write bracket (O3, L1–L2, S1), where no chain is
-// locked.
+// The fast paths of Go's runtime_fast64.go (and runtime_faststr.go), for inline values with
+// inline keys or short blob keys. Readers: `getValue` returns the value itself, and `has` and
+// `getValue` answer without leaving this file. Both read the current root lock-free, as strategy
+// 'concurrent' reads; 'owned', 'rwlock' and 'sharded' call them inside their own read bracket
+// (O5, L3, S2–S4), which a read of the same table needs in any case. Writers: `set` and `add`
+// overwrite a present key here, `set` hands an insert to map.ts with the chain it locked, and
+// `remove` removes on that chain (below); the same three strategies call them inside their
+// write bracket (O3, L1–L2, S1), where no chain is locked.
 //
 // For inline values (number or int32) and keys that are inline or short blobs (strings and byte
-// arrays of at most 16 encoded bytes, held in their slot: layout.ts keyInSlot) the probe repeats the
-// reference read (table.ts readChain, steps R2–R6 in assembly/README.md) on purpose, as Go's
+// arrays of at most 16 encoded bytes, held in their slot: layout.ts keyInSlot) the probe repeats
+// the reference read (table.ts readChain, steps R2–R6 in assembly/README.md) on purpose, as Go's
 // runtime_fast64.go repeats its generic map code: hash, probe and bucket scan in the locals of one
 // function, no module global written on a hit, no result stored in staging. The general path
 // (map.ts get) makes three calls inside the core and stores the value to staging for JS to load
@@ -30,20 +30,23 @@
 // (NEEDS_SPACE and the other statuses). `lastStatus()` then says which; the facade asks for it
 // only after a NaN, so a hit on a number costs one call.
 //
-// The writers' fast path, `set` and `add`, is the same idea for the overwrite of a present key
-// (W1–W10 with W6a): pin, find the chain as W2 does, lock it at the first try, find the key,
-// store the value word, unlock, unpin, in one function. A missing key (an insert) goes to map.ts
-// insertHeld with the chain still locked and the thread pinned, so the insert does not lock and
-// search again: that took the harness's churn (insert and delete) on 1K entries to 0.80-0.85x
-// its time with number keys and 0.87x with string keys (bench/workloads.js sequences, one
-// thread). Anything else (a growth in progress, a lock some other thread holds, an EVACUATED
-// chain, long blob keys, blob values) unpins and goes to map.ts, which does the whole operation
-// from the start. `remove` takes the same chain: a present key is removed through map.ts
-// removeHeld, a missing one is NOT_FOUND without more work; that took the churn to another
-// 0.90-0.95x with number keys (even with string keys, whose time goes to building them). This path and W6a together took
-// an overwrite to 0.76x the time the general path took before them, add to 0.82x, and the
-// balanced mix to 0.83x (bench/ab-facade.js, harness loop, 1K entries); searching the locked
-// chain here (findLocked) rather than through table.ts chainFind took another 5-8% off overwrites.
+// The writers' fast path (lockPresent) is the same idea for W1–W4 and the search: pin, find the
+// chain as W2 does, lock it at the first try, find the key. Then:
+//   - an overwrite (`set`, `add` of a present key) stores the value word (W6a), unlocks, unpins;
+//     with W6a this took an overwrite to 0.76x the time the general path took before them, add
+//     to 0.82x, and the balanced mix to 0.83x (bench/ab-facade.js, harness loop, 1K entries);
+//     searching the locked chain here (findLocked) rather than through table.ts chainFind took
+//     another 5-8% off overwrites;
+//   - an insert (`set` of a missing key) goes to map.ts insertHeld with the chain still locked
+//     and the thread pinned, so that it does not lock and search again: the harness's churn on
+//     1K entries (bench/workloads.js sequences, one thread) took 0.80-0.85x its time with number
+//     keys and 0.87x with string keys;
+//   - `remove` removes a present key through map.ts removeHeld and answers NOT_FOUND for a
+//     missing one without more work: the churn took another 0.90-0.95x with number keys (even
+//     with string keys, whose time goes to building and encoding them).
+// Anything else (a growth in progress, a lock some other thread holds, an EVACUATED chain, long
+// blob keys, blob values in set) unpins and goes to map.ts, which does the whole operation from
+// the start.
 
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
