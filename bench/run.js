@@ -161,7 +161,7 @@ for (const line of textTable(
 )) print(line);
 print();
 
-const targets = checkTargets(throughputRows, memoryRows, callRows);
+const targets = checkTargets(throughputRows, memoryRows, callRows, env.machine.availableParallelism);
 print('Speed targets (bench/README.md): this run against each; for 1M-entry workloads, the memory floor of part 4');
 print("(miss/shared: one random cache line per operation) bounds what any map could reach on this machine");
 const control = throughputRows.find((r) => r.impl === 'none' && r.threads === 2);
