@@ -3,7 +3,7 @@
 // `getValue` answer without leaving this file. Both read the current root lock-free, as strategy
 // 'concurrent' reads; 'owned', 'rwlock' and 'sharded' call them inside their own read bracket
 // (O5, L3, S2–S4), which a read of the same table needs in any case. Writers: `set` and `add`
-// overwrite a present key here, `set` hands an insert to map.ts with the chain it locked, and
+// overwrite a present key here, hand an insert to map.ts with the chain they locked, and
 // `remove` removes on that chain (below); the same three strategies call them inside their
 // write bracket (O3, L1–L2, S1), where no chain is locked.
 //
@@ -37,10 +37,11 @@
 //     to 0.82x, and the balanced mix to 0.83x (bench/ab-facade.js, harness loop, 1K entries);
 //     searching the locked chain here (findLocked) rather than through table.ts chainFind took
 //     another 5-8% off overwrites;
-//   - an insert (`set` of a missing key) goes to map.ts insertHeld with the chain still locked
-//     and the thread pinned, so that it does not lock and search again: the harness's churn on
-//     1K entries (bench/workloads.js sequences, one thread) took 0.80-0.85x its time with number
-//     keys and 0.87x with string keys;
+//   - an insert (`set` or `add` of a missing key) goes to map.ts insertHeld or addHeld with the
+//     chain still locked and the thread pinned, so that it does not lock and search again: the
+//     harness's churn on 1K entries (bench/workloads.js sequences, one thread) took 0.80-0.85x
+//     its time with number keys and 0.87x with string keys, and `add` of missing keys (a fresh
+//     count per key) 0.83x with number keys and 0.92x with string keys;
 //   - `remove` removes a present key through map.ts removeHeld and answers NOT_FOUND for a
 //     missing one without more work: the churn took another 0.90-0.95x with number keys (even
 //     with string keys, whose time goes to building and encoding them).
@@ -63,8 +64,8 @@ import { currentRoot } from "./root";
 import { inBounds } from "./keys";
 import { readStall, writeStall } from "./hooks";
 import {
-  get, has as hasGeneral, set as setGeneral, add as addGeneral, remove as removeGeneral, insertHeld, removeHeld, stagingArea, mapKeyKind, mapValueKind,
-  mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
+  get, has as hasGeneral, set as setGeneral, add as addGeneral, remove as removeGeneral, insertHeld, addHeld,
+  removeHeld, stagingArea, mapKeyKind, mapValueKind, mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
 } from "./map";
 
 // probe's answer when its return value is SENTINEL (a value word can be any 64 bits, so the
@@ -248,9 +249,8 @@ let heldSlot: u32 = 0;
         heldLock = word;
         heldHead = head;
         heldTable = table;
-        if (slot == 0) return MISSING;
         writeStall();
-        return slot;
+        return slot == 0 ? MISSING : slot;
       }
       if (word != 0) unlock(word);
     }
@@ -312,11 +312,14 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
   return setGeneral(key, value, valueLen);
 }
 
-/** map.ts add, with the bump of a present key done here (W6a). Values are inline. */
+/**
+ * map.ts add, with the bump of a present key done here (W6a), and the insert of a missing one
+ * handed to map.ts with the chain still held (addHeld). Values are inline.
+ */
 export function add(key: f64, delta: f64): i32 {
   const slot = lockPresentKey(key);
-  if (slot == MISSING) release();
-  if (slot <= MISSING) return addGeneral(key, delta);
+  if (slot == MISSING) return addHeld(key, delta, heldHead, heldTable);
+  if (slot == 0) return addGeneral(key, delta);
   const sum = sumOf(reinterpret<f64>(load64(slot, SLOT_VALUE)), delta);
   store64(slot, reinterpret<u64>(sum), SLOT_VALUE);
   release();

@@ -531,23 +531,39 @@ export function add(key: f64, delta: f64): i32 {
   pin();
   const head = lockChain();
   let result: i32;
-  let sum: f64;
   if (chainFind(head, probeTop, probeWord, keyKind)) {
-    sum = sumOf(reinterpret<f64>(slotValue(foundBucket, foundSlot)), delta);
+    const sum = sumOf(reinterpret<f64>(slotValue(foundBucket, foundSlot)), delta);
     chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum), false); // inline: W6a
     unlockChain(head);
+    store<f64>(staging, sum, STAGE_RESULT);
     result = OK;
   } else {
-    sum = valueKind == VALUE_INT32 ? <f64><i32>delta : 0 + delta; // an absent key counts as +0, so -0 becomes +0
-    if (insertLocked(head, reinterpret<u64>(sum))) {
-      afterInsert(head);
-      result = INSERTED;
-    } else {
-      unlockChain(head);
-      result = OUT_OF_MEMORY;
-    }
+    result = insertSum(head, delta);
   }
-  if (result != OUT_OF_MEMORY) store<f64>(staging, sum, STAGE_RESULT);
   unpin();
   return result;
+}
+
+/**
+ * add's insert of the missing probe into the locked chain at `head` (of lockedTable): unlocks,
+ * and puts the sum in the result. INSERTED, or OUT_OF_MEMORY with nothing changed.
+ */
+function insertSum(head: usize, delta: f64): i32 {
+  const sum = valueKind == VALUE_INT32 ? <f64><i32>delta : 0 + delta; // an absent key counts as +0, so -0 becomes +0
+  if (!insertLocked(head, reinterpret<u64>(sum))) {
+    unlockChain(head);
+    return OUT_OF_MEMORY;
+  }
+  afterInsert(head);
+  store<f64>(staging, sum, STAGE_RESULT);
+  return INSERTED;
+}
+
+/** The rest of add for fast64.ts when the key is missing, as insertHeld is for set. */
+export function addHeld(key: f64, delta: f64, head: usize, table: usize): i32 {
+  setProbe(key);
+  lockedTable = table;
+  const status = insertSum(head, delta);
+  unpin(); // W10
+  return status;
 }
