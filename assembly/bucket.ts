@@ -13,7 +13,7 @@
 // place, so a deleted key was found again. The exact form has no carries between bytes.)
 
 import {
-  BKT_TOPHASH, BKT_OVERFLOW, BKT_VERSION, SLOT_KEY, SLOT_VALUE, SLOT_KEY_BYTES, VERSION_WRITING,
+  BKT_TOPHASH, BKT_VERSION, bucketOverflow, SLOT_KEY, SLOT_VALUE, SLOT_KEY_BYTES, VERSION_WRITING,
   VERSION_STEP, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord,
 } from "./layout";
 import { load32, load64, store8, store32, store64 } from "./lock";
@@ -47,7 +47,7 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 
 // Reads use atomic loads: optimistic readers race with writers by design (lock.ts, file comment).
 @inline export function tophashes(bucket: usize): u64 { return load64(bucket, BKT_TOPHASH); }
-@inline export function overflowOf(bucket: usize): usize { return load32(bucket, BKT_OVERFLOW); }
+@inline export function overflowOf(bucket: usize): usize { return load32(bucket + bucketOverflow()); }
 @inline export function slotKey(bucket: usize, slot: u32): u64 {
   return load64(slotAddr(bucket, slot), SLOT_KEY);
 }
@@ -88,7 +88,7 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
   store64(slotAddr(bucket, slot), value, SLOT_VALUE);
 }
 @inline export function setOverflow(bucket: usize, next: usize): void {
-  store32(bucket, <u32>next, BKT_OVERFLOW);
+  store32(bucket + bucketOverflow(), <u32>next);
 }
 
 /** W5: readers that load the version from now on retry until endWrite. */

@@ -166,8 +166,9 @@ let outcome: i32 = HIT;
       }
       match &= match - 1;
     }
+    if (matchEmpty(tops) != 0) break; // a bucket with room ends its chain: no need for the link's line
     const next = overflowOf(bucket);
-    if (matchEmpty(tops) != 0 || next == 0) break;
+    if (next == 0) break;
     if (version(head) != v1 || tablesGen() != gen || !inBounds(next, bucketBytes())) {
       return answer(FALLBACK); // R5
     }

@@ -172,8 +172,9 @@ function copyChain(head: usize, v1: u32, logical: u32, width: u32, filter: bool)
       if (filter && (keyHash(key, keyKind, seed) & mask) != <u64>logical) continue;
       if (!emit(key, value, keyKind, valueKind)) return false;
     }
+    if (used < BUCKET_SLOTS) break; // the link is read only from full buckets
     const next = overflowOf(bucket);
-    if (used < BUCKET_SLOTS || next == 0) break;
+    if (next == 0) break;
     if (version(head) != v1 || !inBounds(next, bucketBytes())) return false;
     bucket = next;
   }

@@ -71,8 +71,9 @@ export function readChain(head: usize, top: u8, probe: u64, keyKind: u32, gen: u
       }
       match &= match - 1;
     }
+    if (matchEmpty(tops) != 0) break; // a bucket with room ends its chain: no need for the link's line
     const next = overflowOf(bucket);
-    if (matchEmpty(tops) != 0 || next == 0) break;
+    if (next == 0) break;
     if (version(head) != v1 || tablesGen() != gen || !inBounds(next, bucketBytes())) {
       return READ_RETRY;
     }
@@ -162,8 +163,9 @@ export function chainRemove(table: usize, head: usize, bucket: usize, slot: u32)
   let prev: usize = 0;
   let tail = head;
   while (true) {
+    if (usedSlots(tophashes(tail)) < BUCKET_SLOTS) break; // the link is read only from full buckets
     const next = overflowOf(tail);
-    if (next == 0 || usedSlots(tophashes(tail)) < BUCKET_SLOTS) break;
+    if (next == 0) break;
     prev = tail;
     tail = next;
   }
