@@ -58,7 +58,7 @@ import { OK, FOUND, NOT_FOUND } from "./status";
 import { hashInline, hashStart, hashStep, tailMask, fmix64, tophash, numberKeyBits } from "./hash";
 import { load32, load64, store64, tryLock, unlock } from "./lock";
 import { pin, unpin } from "./epoch";
-import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, slotKey, slotValue, version } from "./bucket";
+import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, version } from "./bucket";
 import { tablesGen } from "./table";
 import { currentRoot } from "./root";
 import { inBounds } from "./keys";

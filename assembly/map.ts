@@ -454,7 +454,7 @@ export function remove(key: f64): i32 {
 export function removeHeld(head: usize, table: usize, bucket: usize, slot: u32): i32 {
   lockedTable = table;
   removeFound(head, bucket, slot);
-  unpin();
+  unpin(); // W10
   return OK;
 }
 
