@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { checkTargets } from '../bench/targets.js';
+
+// bench/targets.js reads a run's rows; these are shaped as bench/throughput.js writes them.
+type Row = { op: string; key: string; dist: string; len: number; impl: string; threads: number; opsPerSecond: { median: number } };
+const row = (op: string, dist: string, len: number, impl: string, threads: number, mops: number): Row =>
+  ({ op, key: 'number', dist, len, impl, threads, opsPerSecond: { median: mops * 1e6 } });
+
+/** part 4's row: one random line of 64 MiB per call, 50 ns, so the floor is 20 M ops/s a thread. */
+const callRows = [{ name: 'miss/shared (one random line of 64 MiB)', median: 50 }];
+
+describe('bench/targets.js', () => {
+  it('states the memory floor for a missed target on 1M entries with uniform keys', () => {
+    const rows = [
+      row('read', 'uniform', 1e6, 'sharemap', 2, 25),
+      row('read', 'uniform', 1e6, 'postmessage-batch', 2, 2),
+    ];
+    const [t6] = checkTargets(rows, [], callRows, 2).filter((t: { target: string }) => t.target === '6');
+    expect(t6.met).toBe(false);
+    expect(t6.bound).toBe('needs 40.0 M ops/s; 2 x the memory floor allows 40.0');
+  });
+
+  it('gives zipfian churn no memory floor: its hot keys are in the caches', () => {
+    const rows = [
+      row('churn', 'zipf', 1e6, 'sharemap', 1, 13.8),
+      row('churn', 'zipf', 1e6, 'sharemap', 2, 26.8),
+      row('churn', 'zipf', 1e6, 'js-map', 1, 0.37),
+      row('churn', 'zipf', 1e6, 'postmessage-batch', 2, 0.5),
+    ];
+    const found = checkTargets(rows, [], callRows, 2);
+    const t5 = found.filter((t: { target: string }) => t.target === '5');
+    expect(t5.map((t: { met: boolean }) => t.met)).toEqual([false, false]);
+    // Both miss 100x Map (37 M ops/s), which one thread's floor (20) would have called out of reach.
+    for (const t of t5) expect(t.bound).toBeUndefined();
+    const t6 = found.find((t: { target: string }) => t.target === '6');
+    expect(t6.met).toBe(true);
+    expect(t6.bound).toBeUndefined();
+  });
+});
