@@ -83,7 +83,9 @@ print('lock (number keys only); postmessage(-batch) = a Map in an owner worker, 
 print('control = the same threads touching no map');
 print("scaling = median ops/s at N threads / at 1 thread (the control's is what the machine allowed: the ceiling)");
 print('vs js-map = this row / js-map ops/s; cpu = CPU time / wall time per worker thread, median (below 100%: off-CPU,');
-print('descheduled or asleep in a lock wait or waiting for a reply); lock waits = sharemap bucket-lock sleeps per run, median');
+print('descheduled or asleep in a lock wait or waiting for a reply); lock waits = sharemap bucket-lock sleeps per run, median;');
+print('round trip = ns for a cache line to go to the other core and back, probed before and after each multi-thread run,');
+print('median (bench/transfer.js): writes on two threads run as fast as lines move, and on a VM that speed changes');
 for (const line of textTable(
   [
     { title: 'task', align: 'left' },
@@ -94,6 +96,7 @@ for (const line of textTable(
     { title: 'vs js-map', align: 'right' },
     { title: 'cpu', align: 'right' },
     { title: 'lock waits', align: 'right' },
+    { title: 'round trip', align: 'right' },
   ],
   throughputRows.map((r) => [
     r.name,
@@ -104,6 +107,7 @@ for (const line of textTable(
     r.vsJsMap === undefined || !Number.isFinite(r.vsJsMap) ? '' : formatRatio(r.vsJsMap),
     percent(r.cpuShareMedian),
     r.lockWaitsMedian === null ? '' : String(r.lockWaitsMedian),
+    r.roundTripNsMedian == null ? '' : `${r.roundTripNsMedian.toFixed(0)} ns`,
   ]),
 )) print(line);
 for (const note of throughputNotes) print(note);
@@ -176,7 +180,7 @@ for (const line of textTable(
     { title: 'measured (M ops/s, medians)', align: 'left' },
     { title: 'met', align: 'left' },
   ],
-  targets.map((t) => [t.target, t.what, t.bound ? `${t.measured}; ${t.bound}` : t.measured,
+  targets.map((t) => [t.target, t.what, [t.measured, t.bound, t.roundTrip].filter(Boolean).join('; '),
     t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
 )) print(line);
 print();

@@ -15,24 +15,41 @@
 
 const MISS_ROW = 'miss/shared';
 
-/** The median M ops/s of one row, or undefined when the run has no such row. */
-function ops(rows, { op, key, dist = 'uniform', len, impl, threads }) {
-  const row = rows.find((r) => r.op === op && r.key === key && r.dist === dist && r.len === len &&
+/** One throughput row, or undefined when the run has no such row. */
+function find(rows, { op, key, dist = 'uniform', len, impl, threads }) {
+  return rows.find((r) => r.op === op && r.key === key && r.dist === dist && r.len === len &&
     r.impl === impl && r.threads === threads);
-  return row ? row.opsPerSecond.median / 1e6 : undefined;
 }
 
 const fmt = (value) => (value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const mops = (row) => row.opsPerSecond.median / 1e6;
 
 /**
- * `ours` and `base` in M ops/s; holds when ours >= factor x base. `threads`, `cores`, `len` and
- * `dist` give the memory floor for 1M-entry workloads with uniform keys.
+ * The line round trips (bench/transfer.js) of the multi-thread runs compared, as text, or
+ * undefined: on two threads the speed of writes follows them, and they change while a virtual
+ * machine runs, so a verdict on such rows needs them beside it.
  */
-function check(target, what, ours, base, factor, baseName, { len, threads, cores, floor, dist = 'uniform' }) {
-  if (ours === undefined || base === undefined) return { target, what, measured: 'not measured', met: null };
+function roundTrips(oursRow, baseRow, baseName) {
+  const ns = (row) => (row.threads > 1 && row.roundTripNsMedian != null ? `${row.roundTripNsMedian.toFixed(0)} ns` : null);
+  const ours = ns(oursRow);
+  const base = ns(baseRow);
+  if (!ours && !base) return undefined;
+  return `line round trip ${[ours && `${ours} in sharemap's runs`, base && `${base} in ${baseName}'s`].filter(Boolean).join(', ')}`;
+}
+
+/**
+ * Holds when `oursRow` has at least factor x `baseRow`'s median ops/s. `threads`, `cores`, `len`
+ * and `dist` give the memory floor for 1M-entry workloads with uniform keys.
+ */
+function check(target, what, oursRow, baseRow, factor, baseName, { len, threads, cores, floor, dist = 'uniform' }) {
+  if (oursRow === undefined || baseRow === undefined) return { target, what, measured: 'not measured', met: null };
+  const ours = mops(oursRow);
+  const base = mops(baseRow);
   const ratio = ours / base;
   const met = ratio >= factor;
   const row = { target, what, measured: `${fmt(ours)} vs ${baseName} ${fmt(base)}: ${ratio.toFixed(2)}x (needs ${factor}x)`, met };
+  const trips = roundTrips(oursRow, baseRow, baseName);
+  if (trips) row.roundTrip = trips;
   if (!met && len >= 1e6 && dist === 'uniform' && floor !== undefined) {
     const needed = factor * base;
     const running = Math.min(threads, cores);
@@ -53,7 +70,7 @@ export function checkTargets(throughputRows, memoryRows, callRows, cores) {
   const miss = callRows.find((r) => r.name.startsWith(MISS_ROW));
   const floor = miss ? 1e3 / miss.median : undefined;
   const R = throughputRows;
-  const at = (op, key, len, impl, threads, dist) => ops(R, { op, key, len, impl, threads, dist });
+  const at = (op, key, len, impl, threads, dist) => find(R, { op, key, len, impl, threads, dist });
   const small = { len: 1e3, threads: 1, cores, floor };
   const rows = [
     check('1', 'read, number keys, 1K, 1 thread: sharemap >= Map',
@@ -77,7 +94,7 @@ export function checkTargets(throughputRows, memoryRows, callRows, cores) {
   for (const row of R.filter((r) => r.impl === 'postmessage-batch' && r.threads > 1)) {
     const ours = at(row.op, row.key, row.len, 'sharemap', row.threads, row.dist);
     const name = `${row.op}, ${row.key} keys, ${row.dist}, ${row.len >= 1e6 ? '1M' : '1K'}, ${row.threads} threads: >= 20x postMessage batched`;
-    rows.push(check('6', name, ours, row.opsPerSecond.median / 1e6, 20, 'batched',
+    rows.push(check('6', name, ours, row, 20, 'batched',
       { len: row.len, threads: row.threads, cores, floor, dist: row.dist }));
   }
   for (const m of memoryRows.filter((r) => r.name.startsWith('churn/'))) {

@@ -11,7 +11,9 @@
 //     (bench/baselines/postmessage.js);
 //   - lmdb: if the package is installed (bench/baselines/lmdb.js);
 // and a control first, the same threads touching no map, which measures how much parallelism
-// the machine gave (it is shared with other processes). The runWorkers-based implementations run
+// the machine gave (it is shared with other processes). Every multi-thread run is bracketed by a
+// probe of the line round trip between the cores (bench/transfer.js), which sets how fast writes
+// on two threads can go and, on a virtual machine, changes while it runs. The runWorkers-based implementations run
 // bench/tasks/throughput.mjs, whose header lists what each worker does and which parts are timed.
 //
 // Each repetition runs every configuration of the workload once, in the same order, so a slow
@@ -30,6 +32,7 @@ import { newGate } from './gate.js';
 import { createGlobalLockBuffer, GlobalLockTable } from './baselines/global-lock-table.js';
 import { runPostMessage } from './baselines/postmessage.js';
 import { createLmdb, loadLmdb, lmdbSkipped } from './baselines/lmdb.js';
+import { startTransferProbe } from './transfer.js';
 
 const TASK = new URL('./tasks/throughput.mjs', import.meta.url);
 
@@ -41,6 +44,8 @@ const churnRoom = (len) => len;
 
 export const configName = (workload, threads) =>
   workload === CONTROL ? `control/threads=${threads}` : `${workloadName(workload)}/threads=${threads}`;
+
+const formatRoundTrip = (ns) => (ns === null ? 'n/a' : ns.toFixed(0));
 
 /** Our implementations: 'sharemap' (strategy 'concurrent') and one per other strategy. */
 const SHAREMAP_IMPLS = ['sharemap', ...params.strategies.map((s) => `sharemap-${s}`)];
@@ -146,6 +151,13 @@ async function runOnce(config, shared) {
   };
 }
 
+/** The median over runs of each run's mean probe (before and after it); null if none was probed. */
+function roundTripMedian(runs) {
+  const means = runs.map((r) => r.roundTripNs).filter((pair) => pair && !pair.includes(null))
+    .map(([before, after]) => (before + after) / 2);
+  return means.length ? median(means) : null;
+}
+
 function summarize(config, runs) {
   const totals = runs.map((r) => r.opsPerSecond);
   const shares = runs.map((r) => r.cpuShare);
@@ -158,15 +170,17 @@ function summarize(config, runs) {
     opsPerSecond: { median: median(totals), min: Math.min(...totals), max: Math.max(...totals) },
     cpuShareMedian: shares.includes(null) ? null : median(shares),
     lockWaitsMedian: isSharemap(config.impl) ? median(runs.map((r) => r.lockWaits)) : null,
+    roundTripNsMedian: roundTripMedian(runs),
     problems: [...new Set(runs.flatMap((r) => r.problems))],
     runs,
   };
 }
 
-async function runConfigs(configs, shared, progress) {
+async function runConfigs(configs, shared, progress, probe) {
   const runs = configs.map(() => []);
   for (let rep = 0; rep < params.repetitions; rep++) {
     for (const [i, config] of configs.entries()) {
+      const before = config.threads > 1 ? await probe.roundTripNs() : undefined;
       let run;
       try {
         run = await runOnce(config, shared);
@@ -175,12 +189,14 @@ async function runConfigs(configs, shared, progress) {
         run = { opsPerSecond: NaN, perThread: [], cpuShare: null, lockWaits: null, sizeAfter: null,
           problems: [`run failed: ${String(error?.message ?? error).split('\n')[0]}`] };
       }
+      run.roundTripNs = config.threads > 1 ? [before, await probe.roundTripNs()] : null;
       runs[i].push(run);
       progress(`throughput rep ${rep + 1}/${params.repetitions} ` +
         `${configName(config.workload, config.threads).padEnd(48)} ${config.impl.padEnd(17)} ` +
         `${(run.opsPerSecond / 1e6).toFixed(2).padStart(7)} M ops/s` +
         (run.cpuShare === null ? '' : `, cpu ${(run.cpuShare * 100).toFixed(0)}%`) +
         (run.lockWaits === null ? '' : `, ${run.lockWaits} lock waits`) +
+        (run.roundTripNs ? `, line round trip ${run.roundTripNs.map(formatRoundTrip).join('/')} ns` : '') +
         (run.problems.length ? `, PROBLEM: ${run.problems.join('; ')}` : ''));
     }
   }
@@ -196,20 +212,26 @@ export async function runThroughput(progress) {
     progress(lmdbSkipped);
   }
   const workloads = params.workloads.filter((w) => workloadName(w).includes(FILTER));
-  const rows = await runConfigs(params.threads.map((threads) => ({ workload: CONTROL, impl: 'none', threads })), {}, progress);
-  for (const workload of workloads) {
-    progress(`throughput: filling the shared structures for ${workloadName(workload)}`);
-    const shared = await prepare(workload, lmdbAvailable);
-    try {
-      rows.push(...(await runConfigs(configurations(workload, lmdbAvailable), shared, progress)));
-      const stats = shared.map.stats();
-      notes.push(`${workloadName(workload)}: sharemap size ${stats.size} after all runs ` +
-        `(${workload.len} at start), memory used ${(stats.memoryUsed / 2 ** 20).toFixed(1)} MiB of ` +
-        `${(stats.memoryReserved / 2 ** 20).toFixed(1)} MiB reserved`);
-    } finally {
-      for (const m of Object.values(shared.maps)) m.close();
-      shared.lmdb?.remove();
+  const probe = startTransferProbe();
+  const rows = [];
+  try {
+    rows.push(...(await runConfigs(params.threads.map((threads) => ({ workload: CONTROL, impl: 'none', threads })), {}, progress, probe)));
+    for (const workload of workloads) {
+      progress(`throughput: filling the shared structures for ${workloadName(workload)}`);
+      const shared = await prepare(workload, lmdbAvailable);
+      try {
+        rows.push(...(await runConfigs(configurations(workload, lmdbAvailable), shared, progress, probe)));
+        const stats = shared.map.stats();
+        notes.push(`${workloadName(workload)}: sharemap size ${stats.size} after all runs ` +
+          `(${workload.len} at start), memory used ${(stats.memoryUsed / 2 ** 20).toFixed(1)} MiB of ` +
+          `${(stats.memoryReserved / 2 ** 20).toFixed(1)} MiB reserved`);
+      } finally {
+        for (const m of Object.values(shared.maps)) m.close();
+        shared.lmdb?.remove();
+      }
     }
+  } finally {
+    await probe.close();
   }
   // scaling: median ops/s at N threads / at 1 thread, same workload and impl.
   // vsJsMap: this row's median ops/s / the one-thread JS Map's, same workload.

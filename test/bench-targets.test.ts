@@ -20,6 +20,23 @@ describe('bench/targets.js', () => {
     expect(t6.bound).toBe('needs 40.0 M ops/s; 2 x the memory floor allows 40.0');
   });
 
+  it('puts the line round trips of the compared multi-thread runs beside the verdict', () => {
+    const rows = [
+      { ...row('balanced', 'uniform', 1e3, 'sharemap', 2, 48), roundTripNsMedian: 130.4 },
+      { ...row('balanced', 'uniform', 1e3, 'global-lock', 2, 17), roundTripNsMedian: 371 },
+      { ...row('read', 'uniform', 1e3, 'sharemap', 1, 50), roundTripNsMedian: null },
+      { ...row('read', 'uniform', 1e3, 'sharemap', 2, 95), roundTripNsMedian: 125 },
+    ];
+    const found = checkTargets(rows, [], callRows, 2);
+    const t4 = found.find((t: { target: string }) => t.target === '4');
+    expect(t4.met).toBe(false);
+    expect(t4.roundTrip).toBe("line round trip 130 ns in sharemap's runs, 371 ns in global lock's");
+    // 2 threads against sharemap's own 1-thread row, which was not probed.
+    const t1 = found.filter((t: { target: string }) => t.target === '1')[1];
+    expect(t1.roundTrip).toBe("line round trip 125 ns in sharemap's runs");
+    expect(found[0].roundTrip).toBeUndefined();
+  });
+
   it('gives zipfian churn no memory floor: its hot keys are in the caches', () => {
     const rows = [
       row('churn', 'zipf', 1e6, 'sharemap', 1, 13.8),
