@@ -101,7 +101,8 @@ export function unlock(word: usize): void {
   return atomic.load<u32>(word) & LOCK_OWNER_MASK;
 }
 
-function countSpins(spins: u32): void {
+/** Adds a wait's spins to this thread's lockSpins counter (stats). */
+export function countSpins(spins: u32): void {
   if (spins > 0) atomic.add<u32>(selfSlot(), spins, TS_LOCK_SPINS);
 }
 
@@ -110,6 +111,15 @@ function countSpins(spins: u32): void {
 @inline export function waitWord(word: usize, expected: u32): void {
   atomic.add<u32>(selfSlot(), 1, TS_LOCK_WAITS);
   waitLock(<i32>word, <i32>expected);
+}
+
+/**
+ * The map's lockSpins: how many times a thread waiting on a word rereads it before it sleeps.
+ * lock() spins this long on a bucket lock; rwlock.ts's waits (L2, L3) spin as long, since a
+ * holder's operation takes far less time than a sleep and its wake-up.
+ */
+@inline export function spinLimit(): u32 {
+  return atomic.load<u32>(MAP_HEADER + HDR_LOCK_SPINS);
 }
 
 /** Wakes every thread sleeping on `word`. */

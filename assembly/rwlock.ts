@@ -18,7 +18,7 @@ import {
   RW_WAITING_SHIFT, RW_WRITER, RW_PHASE,
 } from "./layout";
 import { OK } from "./status";
-import { lock, unlock, load32, cas32, add32, waitWord, notifyAll } from "./lock";
+import { lock, unlock, load32, cas32, add32, waitWord, notifyAll, spinLimit, countSpins } from "./lock";
 import * as ops from "./map";
 import { getValue, has, set, add, remove } from "./fast64";
 import { clear } from "./clear";
@@ -40,11 +40,19 @@ export function readLock(state: usize = STATE): void {
     // A writer holds the lock or waits for readers: queue behind it, counted as waiting.
     if (cas32(state, s, s + RW_WAITER) != s) continue;
     const phase = s & ~(RW_PHASE - 1);
+    const limit = spinLimit() >> 3;
+    let spins: u32 = 0;
     while (true) { // L5 moves us from waiting to active and bumps the phase: then we hold it
       const now = load32(state);
-      if ((now & ~(RW_PHASE - 1)) != phase) return;
+      if ((now & ~(RW_PHASE - 1)) != phase) break;
+      if (spins < limit) { // a writer's turn is one operation: usually over before a sleep starts
+        spins++;
+        continue;
+      }
       waitWord(state, now);
     }
+    countSpins(spins);
+    return;
   }
 }
 
@@ -58,11 +66,18 @@ export function readUnlock(state: usize = STATE): void {
 export function writeLock(state: usize = STATE): void {
   lock(writerLock(state)); // L1: one writer at a time gets to L2
   add32(state, RW_WRITER); // L2: from here no new reader becomes active
+  const limit = spinLimit() >> 3;
+  let spins: u32 = 0;
   while (true) {
     const s = load32(state);
-    if ((s & RW_READERS_MASK) == 0) return;
+    if ((s & RW_READERS_MASK) == 0) break;
+    if (spins < limit) { // the active readers are each one lookup from leaving
+      spins++;
+      continue;
+    }
     waitWord(state, s);
   }
+  countSpins(spins);
 }
 
 /** L5–L6: admits the waiting readers as active ones in one step, then lets the next writer in. */

@@ -36,7 +36,10 @@ export interface CreateOptions<KK extends KeyKind = KeyKind, VK extends ValueKin
   maxMemory?: number;
   /** A compiled core to use instead of the packaged one (custom hosting, or the debug build). */
   module?: WebAssembly.Module;
-  /** CAS attempts on a contended bucket lock before the thread sleeps (default 1024). */
+  /**
+   * CAS attempts on a contended bucket lock before the thread sleeps (default 1024); strategies
+   * 'rwlock' and 'sharded' wait for the other side of their read/write lock an eighth as long.
+   */
   lockSpins?: number;
   /** How threads share the map (default 'concurrent'); see Strategy. */
   strategy?: Strategy;

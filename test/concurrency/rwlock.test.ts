@@ -41,8 +41,12 @@ describe.each(THREAD_COUNTS)("strategy 'rwlock' with %i threads", (threads) => {
     expect(checkInvariants(map)).toBe(0);
   });
 
-  it.each(['writer', 'reader'] as const)('a %s is not starved by the other side', async (mode) => {
-    const map = await debugMap({ key: 'number', value: 'number', strategy: 'rwlock' });
+  // lockSpins 0: every wait sleeps at once. 1024 (the default): waits spin first (rwlock.ts L2,
+  // L3), and most end there.
+  it.each([
+    ['writer', 0], ['reader', 0], ['writer', 1024], ['reader', 1024],
+  ] as const)('a %s is not starved by the other side, lockSpins %i', async (mode, lockSpins) => {
+    const map = await debugMap({ key: 'number', value: 'number', strategy: 'rwlock', lockSpins });
     for (let key = 0; key < 1000; key++) map.set(key, key);
     const ops = mode === 'writer' ? 20_000 : 50_000;
     const results = (await runWorkers({
@@ -57,6 +61,6 @@ describe.each(THREAD_COUNTS)("strategy 'rwlock' with %i threads", (threads) => {
     for (const [key, value] of map) total += value - key;
     expect(total).toBe(writes * KEY_SPACE);
     expect(checkInvariants(map)).toBe(0);
-    console.info(`rwlock ${mode} ${threads} threads: ops per thread ${results.map((r) => r.done).join(', ')}`);
+    console.info(`rwlock ${mode} ${threads} threads, lockSpins ${lockSpins}: ops per thread ${results.map((r) => r.done).join(', ')}`);
   });
 });
