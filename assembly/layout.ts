@@ -269,6 +269,7 @@
 // │  24   4  resultAt   staging offset of a blob result's bytes            │
 // │  28   4  otherSlot  misuse statuses: the other thread's slot + 1       │
 // │  32   4  otherJsId  misuse statuses: the other thread's JS threadId    │
+// │  36   4  status     why getValue returned NaN (fast64.ts): read by JS  │
 // │  64  ..  data       key blob, then value blob, then expected blob,     │
 // │                     each 8-aligned; a blob result goes just past the   │
 // │                     key, so a reader that retries still has its probe │
@@ -281,6 +282,7 @@
 @inline export const STAGE_RESULT_AT: usize = 24;
 @inline export const STAGE_OTHER_SLOT: usize = 28;
 @inline export const STAGE_OTHER_JS_ID: usize = 32;
+@inline export const STAGE_STATUS: usize = 36;
 @inline export const STAGE_DATA: usize = 64;
 @inline export const STAGING_INITIAL_SIZE: u32 = 64 * 1024;
 

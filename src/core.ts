@@ -17,9 +17,8 @@ export interface CoreExports {
   reserveStaging(bytes: number): number;
   staging(): number;
   get(key: number): number;
-  /** The value itself if inline (assembly/fast64.ts); NaN when lastStatus() must say more. */
+  /** The value itself if inline (assembly/fast64.ts); NaN when the staged status must say more. */
   getValue(key: number): number;
-  lastStatus(): number;
   has(key: number): number;
   set(key: number, value: number, valueLen: number): number;
   getOrInsert(key: number, value: number, valueLen: number): number;

@@ -134,7 +134,8 @@ export class ConcurrentMap<K = unknown, V = unknown> {
   /** The value of `key`, or undefined. */
   get(key: K): V | undefined {
     // Inline values come back from getValue as themselves (assembly/fast64.ts): one call and no
-    // staging load on a hit. NaN means "ask lastStatus", and blob values always take that path.
+    // staging load on a hit. NaN means "read the status word in staging", and blob values always
+    // take that path.
     const value = this.#x.getValue(this.#keys.stage(this.#staging, key));
     if (value === value) return value as V;
     return this.#getMore(key);
@@ -142,7 +143,7 @@ export class ConcurrentMap<K = unknown, V = unknown> {
 
   #getMore(key: K): V | undefined {
     for (;;) {
-      const status = this.#x.lastStatus();
+      const status = this.#staging.u32[this.#staging.statusIndex];
       if (status === this.#FOUND) return this.#values.inline ? NaN as V : this.#values.result(this.#staging);
       if (status === this.#NOT_FOUND) return undefined;
       this.#recover(status);

@@ -22,6 +22,8 @@ export class Staging {
   base = 0;
   /** Index of STAGE_RESULT in the f64 view. */
   resultIndex = 0;
+  /** Index of STAGE_STATUS in the u32 view: why the last getValue returned NaN. */
+  statusIndex = 0;
   capacity: number;
   u8!: Uint8Array;
   u16!: Uint16Array;
@@ -45,6 +47,7 @@ export class Staging {
   refresh(): void {
     this.base = this.exports.staging();
     this.resultIndex = (this.base + this.layout.STAGE_RESULT) / 8;
+    this.statusIndex = (this.base + this.layout.STAGE_STATUS) / 4;
     const buffer = this.memory.buffer;
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
