@@ -39,7 +39,9 @@
 //     searching the locked chain here (findLocked) rather than through table.ts chainFind took
 //     another 5-8% off overwrites;
 //   - an insert (`set` or `add` of a missing key) goes to map.ts insertHeld or addHeld with the
-//     chain still locked and the thread pinned, so that it does not lock and search again: the
+//     chain still locked, the thread pinned and the key's hash, so that it does not lock, search
+//     or hash again (the hash: churn on 1K entries 0.90-0.97x the time with string keys, even
+//     to 0.92x with number keys, bench/workloads.js sequences, both builds in one process): the
 //     harness's churn on 1K entries (bench/workloads.js sequences, one thread) took 0.80-0.85x
 //     its time with number keys and 0.87x with string keys, and `add` of missing keys (a fresh
 //     count per key) 0.83x with number keys and 0.92x with string keys;
@@ -229,12 +231,13 @@ let heldLock: usize = 0;
 /** lockPresent's answer when the key is missing from the chain it holds (no slot is at 1). */
 const MISSING: usize = 1;
 /**
- * The chain lockPresent holds and its table, set when it answers MISSING, or a slot when asked
- * for the slot's place (remove); then also the slot's bucket and index. An overwrite needs none
- * of them, so it stores none.
+ * The chain lockPresent holds, its table and the key's hash, set when it answers MISSING, or a
+ * slot when asked for the slot's place (remove); then also the slot's bucket and index. An
+ * overwrite needs none of them, so it stores none.
  */
 let heldHead: usize = 0;
 let heldTable: usize = 0;
+let heldHash: u64 = 0;
 let heldBucket: usize = 0;
 let heldSlot: u32 = 0;
 
@@ -263,6 +266,7 @@ let heldSlot: u32 = 0;
         if (slot == 0 || place) {
           heldHead = head;
           heldTable = table;
+          heldHash = hash;
         }
         writeStall();
         return slot == 0 ? MISSING : slot;
@@ -329,7 +333,7 @@ function lockPresentBlobPlace(key: f64): usize { return lockPresent(key, true, t
 export function set(key: f64, value: f64, valueLen: i32): i32 {
   if (mapValueKind() != VALUE_BLOB) {
     const slot = lockPresentKey(key, false);
-    if (slot == MISSING) return insertHeld(key, value, heldHead, heldTable);
+    if (slot == MISSING) return insertHeld(key, value, heldHash, heldHead, heldTable);
     if (slot != 0) {
       store64(slot, inlineValueWord(value), SLOT_VALUE);
       release();
@@ -345,7 +349,7 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
  */
 export function add(key: f64, delta: f64): i32 {
   const slot = lockPresentKey(key, false);
-  if (slot == MISSING) return addHeld(key, delta, heldHead, heldTable);
+  if (slot == MISSING) return addHeld(key, delta, heldHash, heldHead, heldTable);
   if (slot == 0) return addGeneral(key, delta);
   const sum = sumOf(reinterpret<f64>(load64(slot, SLOT_VALUE)), delta);
   store64(slot, reinterpret<u64>(sum), SLOT_VALUE);

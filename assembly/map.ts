@@ -97,21 +97,34 @@ export function prepareProbe(key: f64): i32 {
 
 function setProbe(key: f64): i32 {
   if (keyKind == KEY_BLOB) {
-    const lenWord = <u32>key;
-    const bytes = lenWord & LEN_BYTES_MASK;
+    const bytes = <u32>key & LEN_BYTES_MASK;
     if (bytes > MAX_KEY_BYTES) return KEY_TOO_LARGE;
     if (STAGE_DATA + <usize>bytes > <usize>stagingSize) return needSpace(STAGE_DATA + bytes);
-    const ptr = staging + STAGE_DATA;
-    probeWord = blobWord(ptr, lenWord);
-    probeHash = hashBytes(ptr, bytes, lenWord, seed);
-    dataEnd = STAGE_DATA + align8(bytes);
+  }
+  setProbeHashed(key, keyKind == KEY_BLOB
+    ? hashBytes(staging + STAGE_DATA, <u32>key & LEN_BYTES_MASK, <u32>key, seed)
+    : hashInline(inlineKeyWord(key), seed));
+  return OK;
+}
+
+@inline function inlineKeyWord(key: f64): u64 {
+  return keyKind == KEY_NUMBER ? numberKeyBits(key) : <u64><u32><i32>key;
+}
+
+/**
+ * setProbe for a key whose checks passed and whose `hash` the caller has (fast64.ts, which
+ * hashed it for its own search): the held-chain inserts need not hash it again.
+ */
+@inline function setProbeHashed(key: f64, hash: u64): void {
+  if (keyKind == KEY_BLOB) {
+    probeWord = blobWord(staging + STAGE_DATA, <u32>key);
+    dataEnd = STAGE_DATA + align8(<u32>key & LEN_BYTES_MASK);
   } else {
-    probeWord = keyKind == KEY_NUMBER ? numberKeyBits(key) : <u64><u32><i32>key;
-    probeHash = hashInline(probeWord, seed);
+    probeWord = inlineKeyWord(key);
     dataEnd = STAGE_DATA;
   }
-  probeTop = tophash(probeHash);
-  return OK;
+  probeHash = hash;
+  probeTop = tophash(hash);
 }
 
 @inline function needSpace(bytes: usize): i32 {
@@ -380,8 +393,8 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
  * checked) and found no key there, so the insert needs no second lock and search. Inline values
  * only; the key passed fast64's checks, so setProbe is OK. Inserts, unlocks (W8) and unpins (W10).
  */
-export function insertHeld(key: f64, value: f64, head: usize, table: usize): i32 {
-  setProbe(key);
+export function insertHeld(key: f64, value: f64, hash: u64, head: usize, table: usize): i32 {
+  setProbeHashed(key, hash);
   ownedValue = inlineValueWord(value);
   lockedTable = table;
   const status = insertOwnedValue(head);
@@ -560,8 +573,8 @@ function insertSum(head: usize, delta: f64): i32 {
 }
 
 /** The rest of add for fast64.ts when the key is missing, as insertHeld is for set. */
-export function addHeld(key: f64, delta: f64, head: usize, table: usize): i32 {
-  setProbe(key);
+export function addHeld(key: f64, delta: f64, hash: u64, head: usize, table: usize): i32 {
+  setProbeHashed(key, hash);
   lockedTable = table;
   const status = insertSum(head, delta);
   unpin(); // W10
