@@ -10,6 +10,12 @@
 //                     module: V8 then no longer inlines the call into the JS caller
 //   miss/shared       a random cache line of a 64 MiB region per call: the floor of one
 //                     memory access per call, with consecutive calls overlapping
+//   miss/shared + key string
+//                     the same, with the string 'key:' + i built before each call and its
+//                     length in the address, as a lookup's bucket depends on its key: the
+//                     floor for string keys built fresh per lookup, as the throughput bench
+//                     builds them. Building the string alone takes ~18 ns here, but with it the
+//                     loop overlaps one call's miss with the next one's far less (51 -> 106 ns)
 //
 // then `get` on sharemap and on Map with number keys, 1K and 1M entries, first while the map is
 // the only one this thread has used, then after it used two: a thread with several maps reaches
@@ -23,6 +29,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { ConcurrentMap } from 'sharemap';
 import { SEED } from './config.js';
 import { mulberry32 } from './keys.js';
+import { MISS_ROW, MISS_STRING_ROW } from './targets.js';
 
 const PAGE = 65536;
 /** Memory of the probe module: enough for the random-line case. */
@@ -95,6 +102,24 @@ function timed(pass, calls) {
   return { median: samples[samples.length >> 1], min: samples[0], max: samples[samples.length - 1], sink };
 }
 
+/**
+ * The miss/shared loop with a fresh key string per call, the string's length (5 to 10 for
+ * i < 1M; & 0x38 makes that 0 or 8) added to the address so the load waits for the string, as
+ * a lookup's bucket waits for its key's hash.
+ */
+function missWithString(target, lines, random) {
+  const indices = new Uint32Array(lines.length);
+  for (let i = 0; i < indices.length; i++) indices[i] = Math.floor(random() * 1_000_000);
+  return new Function('target', 'lines', 'indices', `return () => {
+    let sink = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const key = 'key:' + indices[i];
+      sink += target.load(lines[i] + (key.length & 0x38)) ? 1 : 0;
+    }
+    return sink;
+  }`)(target, lines, indices);
+}
+
 /** A number map of `len` entries (keys 0..len-1), ours and a JS Map, with random keys to look up. */
 async function maps(len, random) {
   const ours = await ConcurrentMap.create({ key: 'number', value: 'number' });
@@ -119,7 +144,8 @@ async function measure() {
   const rows = [
     { name: 'call/non-shared (one cached i32.load)', ...nsPerCall(nonShared, 'load', cached) },
     { name: 'call/shared (one cached i32.load)', ...nsPerCall(shared, 'load', cached) },
-    { name: 'miss/shared (one random line of 64 MiB)', ...nsPerCall(shared, 'load', lines) },
+    { name: `${MISS_ROW} (one random line of 64 MiB)`, ...nsPerCall(shared, 'load', lines) },
+    { name: `${MISS_STRING_ROW} ('key:' + i built per call, i < 1M)`, ...timed(missWithString(shared, lines, random), CALLS) },
   ];
   // One loop whose call site has seen two instances of the same module, as the facade's call
   // sites do in a thread that uses two maps (each map has its own instance).

@@ -167,7 +167,8 @@ print();
 
 const targets = checkTargets(throughputRows, memoryRows, callRows, env.machine.availableParallelism);
 print('Speed targets (bench/README.md): this run against each; for 1M-entry workloads with uniform keys, the memory');
-print("floor of part 4 (miss/shared: one random cache line per operation) bounds what any map could reach on this machine");
+print("floor of part 4 (miss/shared: one random cache line per operation; for string keys, with the key string built)");
+print('bounds what any map could reach on this machine');
 const control = throughputRows.find((r) => r.impl === 'none' && r.threads === 2);
 if (control && control.scaling < 1.8) {
   print(`the no-map control scaled only ${formatRatio(control.scaling)} at 2 threads: other processes held a core, so the`);

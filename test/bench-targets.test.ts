@@ -3,11 +3,17 @@ import { checkTargets } from '../bench/targets.js';
 
 // bench/targets.js reads a run's rows; these are shaped as bench/throughput.js writes them.
 type Row = { op: string; key: string; dist: string; len: number; impl: string; threads: number; opsPerSecond: { median: number } };
-const row = (op: string, dist: string, len: number, impl: string, threads: number, mops: number): Row =>
-  ({ op, key: 'number', dist, len, impl, threads, opsPerSecond: { median: mops * 1e6 } });
+const row = (op: string, dist: string, len: number, impl: string, threads: number, mops: number, key = 'number'): Row =>
+  ({ op, key, dist, len, impl, threads, opsPerSecond: { median: mops * 1e6 } });
 
-/** part 4's row: one random line of 64 MiB per call, 50 ns, so the floor is 20 M ops/s a thread. */
-const callRows = [{ name: 'miss/shared (one random line of 64 MiB)', median: 50 }];
+/**
+ * part 4's rows, named as bench/call-cost.js names them: one random line of 64 MiB per call,
+ * 50 ns, so the floor is 20 M ops/s a thread; with a key string built per call, 125 ns: 8.
+ */
+const callRows = [
+  { name: 'miss/shared (one random line of 64 MiB)', median: 50 },
+  { name: "miss/shared + key string ('key:' + i built per call, i < 1M)", median: 125 },
+];
 
 describe('bench/targets.js', () => {
   it('states the memory floor for a missed target on 1M entries with uniform keys', () => {
@@ -18,6 +24,23 @@ describe('bench/targets.js', () => {
     const [t6] = checkTargets(rows, [], callRows, 2).filter((t: { target: string }) => t.target === '6');
     expect(t6.met).toBe(false);
     expect(t6.bound).toBe('needs 40.0 M ops/s; 2 x the memory floor allows 40.0');
+  });
+
+  it('bounds string-key rows by the floor with the key string built', () => {
+    const rows = [
+      row('read', 'uniform', 1e6, 'sharemap', 2, 6.6, 'string'),
+      row('read', 'uniform', 1e6, 'postmessage-batch', 2, 0.9, 'string'),
+      row('read', 'uniform', 1e6, 'sharemap', 1, 3.2, 'string'),
+      row('read', 'uniform', 1e6, 'js-map', 1, 1.7, 'string'),
+    ];
+    const found = checkTargets(rows, [], callRows, 2);
+    // 20 x 0.9 = 18 M ops/s, above 2 x 8: the number floor (2 x 20) would have allowed it.
+    const t6 = found.find((t: { target: string }) => t.target === '6');
+    expect(t6.met).toBe(false);
+    expect(t6.bound).toBe('needs 18.0 M ops/s, above 2 x the memory floor with the key string built of 8.00 M ops/s per thread: out of reach here');
+    const t3 = found.find((t: { target: string }) => t.target === '3');
+    expect(t3.met).toBe(false);
+    expect(t3.bound).toBe('needs 3.40 M ops/s; 1 x the memory floor with the key string built allows 8.00');
   });
 
   it('puts the line round trips of the compared multi-thread runs beside the verdict', () => {
