@@ -11,6 +11,8 @@
 //   5  the entries counted differ from size()
 //   6  a table's overflowCount differs from the overflow buckets linked in it
 //   7  a bucket does not start on a cache line (layout.ts, "Buckets"; alloc.ts, "Alignment")
+//   8  strategy 'sharded': an entry sits in a shard other than the one its hash names (root.ts
+//      shardOf), where lookups never look: an operation that ran in a stale root would do this
 
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, BUCKET_SLOTS, STAGE_RESULT, CACHE_LINE,
@@ -27,31 +29,36 @@ import { hashInline } from "./hash";
 import { mapKeyKind, mapSeed, stagingArea, deletesByMark } from "./map";
 import { readLock, readUnlock } from "./rwlock";
 import { HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE, RM_DIRTY_ROOT, VALUE_DELETED } from "./layout";
-import { rootAt, rootCount, currentRoot } from "./root";
+import { rootAt, rootCount, currentRoot, shardOf } from "./root";
 
 let entries: i64 = 0;
 
 export function checkInvariants(): i32 {
   entries = 0;
   let broken: i32 = 0;
+  const sharded = rootCount() > 1;
   for (let i: u32 = 0; i < rootCount() && broken == 0; i++) {
     const root = rootAt(i);
     const table = <usize>load<u32>(root + ROOT_TABLE);
     const old = <usize>load<u32>(root + ROOT_OLD_TABLE);
-    if (old != 0) broken = checkTable(old, 0);
-    if (broken == 0) broken = checkTable(table, old);
+    const shard = sharded ? <i32>i : ANY_SHARD;
+    if (old != 0) broken = checkTable(old, 0, shard);
+    if (broken == 0) broken = checkTable(table, old, shard);
   }
   if (deletesByMark() && broken == 0) { // read-mostly: the dirty root's entries count too
     const table = <usize>load<u32>(RM_DIRTY_ROOT + ROOT_TABLE);
     const old = <usize>load<u32>(RM_DIRTY_ROOT + ROOT_OLD_TABLE);
-    if (old != 0) broken = checkTable(old, 0);
-    if (broken == 0) broken = checkTable(table, old);
+    if (old != 0) broken = checkTable(old, 0, ANY_SHARD);
+    if (broken == 0) broken = checkTable(table, old, ANY_SHARD);
   }
   if (broken == 0 && entries != totalCount()) broken = 5;
   return broken;
 }
 
-function checkTable(table: usize, old: usize): i32 {
+/** checkTable's `shard` for a table of a map that is not sharded. */
+const ANY_SHARD: i32 = -1;
+
+function checkTable(table: usize, old: usize, shard: i32): i32 {
   const keyKind = mapKeyKind();
   const seed = mapSeed();
   const mask = tableMask(table);
@@ -70,6 +77,7 @@ function checkTable(table: usize, old: usize): i32 {
         const key = slotKey(bucket, slot);
         const hash = keyHash(key, keyKind, seed);
         if ((<u32>hash & mask) != index) return fail(1, index);
+        if (shard != ANY_SHARD && shardOf(hash) != <u32>shard) return fail(8, index);
         if (old != 0 && !isEvacuated(tableBucket(old, <u32>hash & tableMask(old)))) return fail(4, index);
         if (appearsBefore(head, bucket, slot, key, keyKind)) return fail(3, index);
         if (!deletesByMark() || slotValue(bucket, slot) != VALUE_DELETED) entries++; // M5 marks
@@ -126,6 +134,19 @@ export function forceGrowth(sameSize: bool): bool {
   const started = startGrowth(table, sameSize ? tableB(table) : tableB(table) + 1);
   unpin();
   return started;
+}
+
+/**
+ * Strategy 'sharded': swaps the tables of shards a and b, so that every entry of each sits in
+ * the other, with its bucket unchanged (test/sharded.test.ts shows invariant 8 catches it).
+ * Tests only; no thread may be using the map.
+ */
+export function debugSwapShardTables(a: u32, b: u32): void {
+  const rootA = rootAt(a);
+  const rootB = rootAt(b);
+  const table = load<u32>(rootA + ROOT_TABLE);
+  store<u32>(rootA + ROOT_TABLE, load<u32>(rootB + ROOT_TABLE));
+  store<u32>(rootB + ROOT_TABLE, table);
 }
 
 // ── Strategy 'rwlock' (test/concurrency/rwlock.test.ts forces an interleaving with these) ──────

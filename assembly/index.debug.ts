@@ -3,6 +3,6 @@
 export * from "./index";
 export {
   checkInvariants, classOfSize, sizeOfClass, hashOfBits, matchTophashMask, forceGrowth, debugReadLock,
-  debugReadUnlock, debugRwState,
+  debugReadUnlock, debugRwState, debugSwapShardTables,
 } from "./debug";
 export { setReadStall, setMissStall, setWriteStall } from "./hooks";

@@ -42,8 +42,11 @@ export function loadRoots(): void {
  * B bits, B <= 23) nor the tophash (the top 8) use, so every shard's table is filled evenly.
  */
 @inline export function useRootOf(hash: u64): void {
-  if (shards != 0) root = SHARD_ROOTS + <usize>(<u32>(hash >> 32) % shards) * ROOT_SIZE;
+  if (shards != 0) root = rootAt(shardOf(hash));
 }
+
+/** The shard of a key's hash in a sharded map (useRootOf; debug.ts checks entries against it). */
+@inline export function shardOf(hash: u64): u32 { return <u32>(hash >> 32) % shards; }
 
 /** Strategy 'read-mostly' (readmostly.ts): the read snapshot is root 0, the dirty table its own root. */
 @inline export function useReadRoot(): void { root = MAP_HEADER + HDR_ROOT; }

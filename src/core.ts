@@ -92,6 +92,7 @@ export interface DebugExports extends CoreExports {
   classOfSize(bytes: number): number;
   sizeOfClass(sizeClass: number): number;
   forceGrowth(sameSize: boolean): number;
+  debugSwapShardTables(a: number, b: number): void;
   setReadStall(spins: number): void;
   setMissStall(spins: number): void;
   setWriteStall(spins: number): void;

@@ -3,7 +3,7 @@
 // cover all shards. The API suite and the stress suites run on 'sharded' in test/strategies/.
 import { describe, expect, it } from 'vitest';
 import { ConcurrentMap } from 'sharemap';
-import { checkInvariants, debugModule } from 'sharemap/testing';
+import { checkInvariants, coreExports, debugModule } from 'sharemap/testing';
 
 async function shardedMap(options: Record<string, unknown> = {}) {
   return ConcurrentMap.create({
@@ -44,6 +44,21 @@ describe("strategy 'sharded'", () => {
     expect(stats.buckets).toBeGreaterThanOrEqual(16 * 256);
     expect(stats.buckets).toBeLessThanOrEqual(16 * 1024);
     expect(checkInvariants(map)).toBe(0);
+  });
+
+  it('checkInvariants finds an entry in a shard its hash does not name (invariant 8)', async () => {
+    // Same-sized shards, so that swapping two shards' tables keeps every entry in its bucket:
+    // only the shard is wrong, which invariant 1 (the bucket) cannot see.
+    const map = await shardedMap({ shards: 4, initialCapacity: 4000 });
+    for (let i = 0; i < 200; i++) map.set(i, i);
+    expect(map.stats().buckets % 4).toBe(0);
+    expect(checkInvariants(map)).toBe(0);
+    const core = coreExports(map);
+    core.debugSwapShardTables(0, 1);
+    expect(checkInvariants(map)).toBe(8);
+    core.debugSwapShardTables(0, 1);
+    expect(checkInvariants(map)).toBe(0);
+    for (let i = 0; i < 200; i++) expect(map.get(i)).toBe(i);
   });
 
   it('iteration, size and clear cover every shard', async () => {
