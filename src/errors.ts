@@ -112,6 +112,15 @@ export const messages = {
       "strategy 'owned' allows one thread at a time to write, and no reads or iterations of other " +
       'threads meanwhile; nothing was changed. Hand the map over between threads, or pick another strategy';
   },
+  // runWorkers (src/scheduler.ts)
+  workerFailed: (index: number, message: string) => `worker ${index} failed: ${message}`,
+  workerExited: (index: number, exitCode: number | undefined) =>
+    `worker ${index} exited${exitCode === undefined ? '' : ` with code ${exitCode}`} before reporting a result`,
+  workerTimeout: (timeoutMs: number, unfinished: string) =>
+    `the run did not finish within options.timeoutMs (${timeoutMs} ms), so every worker was ` +
+    `terminated; unfinished workers by stage: ${unfinished}`,
+  argsNotCloneable: (message: string) =>
+    `options.args and options.map must be structured-cloneable to reach the workers: ${message}`,
   moduleLoadFailed: (url: string, reason: string) =>
     `could not load the sharemap core from ${url}: ${reason}. Serve sharemap.wasm next to ` +
     'sharemap.js (as application/wasm), or compile it yourself and pass create({ module })',

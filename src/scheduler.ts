@@ -61,18 +61,6 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 // setTimeout fires at once for longer delays (they overflow a signed 32-bit count).
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
-// TODO(scheduler): move these to `messages` in src/errors.ts, which this change does not own.
-const runMessages = {
-  workerFailed: (index: number, message: string) => `worker ${index} failed: ${message}`,
-  workerExited: (index: number, exitCode: number | undefined) =>
-    `worker ${index} exited${exitCode === undefined ? '' : ` with code ${exitCode}`} before reporting a result`,
-  workerTimeout: (timeoutMs: number, unfinished: string) =>
-    `the run did not finish within options.timeoutMs (${timeoutMs} ms), so every worker was ` +
-    `terminated; unfinished workers by stage: ${unfinished}`,
-  argsNotCloneable: (message: string) =>
-    `options.args and options.map must be structured-cloneable to reach the workers: ${message}`,
-} as const;
-
 /**
  * Runs `options.task` on `options.threads` workers at once and resolves with their results by
  * index. Rejects with ConcurrentMapError 'WORKER_FAILED' (the worker's error as `cause`) or
@@ -187,7 +175,7 @@ class Run {
         worker.postMessage(init);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        this.fail(new TypeError(runMessages.argsNotCloneable(message), { cause: error }));
+        this.fail(new TypeError(messages.argsNotCloneable(message), { cause: error }));
         return;
       }
     }
@@ -207,7 +195,7 @@ class Run {
         break;
       case 'error': {
         const cause = reviveError(message.error);
-        this.fail(new ConcurrentMapError('WORKER_FAILED', runMessages.workerFailed(index, cause.message), { cause }));
+        this.fail(new ConcurrentMapError('WORKER_FAILED', messages.workerFailed(index, cause.message), { cause }));
         break;
       }
     }
@@ -221,18 +209,18 @@ class Run {
 
   private onWorkerError(index: number, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.fail(new ConcurrentMapError('WORKER_FAILED', runMessages.workerFailed(index, message), { cause: error }));
+    this.fail(new ConcurrentMapError('WORKER_FAILED', messages.workerFailed(index, message), { cause: error }));
   }
 
   private onExit(index: number, exitCode: number | undefined): void {
     // Exits after 'done' are normal; those during settling are our own terminate() calls.
     if (this.stages[index] === 'done') return;
-    this.fail(new ConcurrentMapError('WORKER_FAILED', runMessages.workerExited(index, exitCode)));
+    this.fail(new ConcurrentMapError('WORKER_FAILED', messages.workerExited(index, exitCode)));
   }
 
   private onDeadline(): void {
     const unfinished = describeUnfinished(this.stages);
-    this.fail(new ConcurrentMapError('WORKER_TIMEOUT', runMessages.workerTimeout(this.options.timeoutMs, unfinished)));
+    this.fail(new ConcurrentMapError('WORKER_TIMEOUT', messages.workerTimeout(this.options.timeoutMs, unfinished)));
   }
 
   private fail(error: unknown): void {
