@@ -22,14 +22,16 @@
 // the core through call sites that have seen several instances (the call/... row above).
 //
 // Every loop is compiled separately for its case (`loopOver`), because a loop shared by the cases
-// would itself be such a call site. The probe module is written out byte by byte below rather
-// than compiled, so the bench needs no compiler and the measured code is exactly one load.
+// would itself be such a call site. The probe module (bench/probe-module.js) is written out byte
+// by byte rather than compiled, so the bench needs no compiler and the measured code is exactly
+// one load.
 
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ConcurrentMap } from 'sharemap';
 import { SEED } from './config.js';
 import { mulberry32 } from './keys.js';
 import { MISS_ROW, MISS_STRING_ROW } from './targets.js';
+import { probeInstance, probeMemory } from './probe-module.js';
 
 const PAGE = 65536;
 /** Memory of the probe module: enough for the random-line case. */
@@ -38,40 +40,9 @@ const RANDOM_BYTES = 64 << 20;
 const CALLS = 1 << 20;
 const ROUNDS = 9;
 
-/** Unsigned LEB128, as the Wasm binary format encodes sizes and limits. */
-function leb(n) {
-  const bytes = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n !== 0);
-  return bytes;
-}
-
-const section = (id, body) => [id, ...leb(body.length), ...body];
-const name = (text) => [...leb(text.length), ...Buffer.from(text)];
-
-/** `(module (import "env" "memory" (memory PAGES PAGES [shared])) (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))` */
-function probeModule(shared) {
-  const limits = [shared ? 0x03 : 0x01, ...leb(PAGES), ...leb(PAGES)]; // 0x01: has max; 0x02: shared
-  const body = [0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0b]; // no locals; local.get 0; i32.load; end
-  return new WebAssembly.Module(new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]),
-    ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, ...name('load'), 0x00, 0x00]),
-    ...section(10, [0x01, ...leb(body.length), ...body]),
-  ]));
-}
-
+/** The probe module over a memory of its own, every page written (bench/probe-module.js). */
 function probe(shared) {
-  const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared });
-  // Touch every page so the random case measures memory, not first-touch page faults.
-  new Uint8Array(memory.buffer).fill(1);
-  return new WebAssembly.Instance(probeModule(shared), { env: { memory } }).exports;
+  return probeInstance(probeMemory(PAGES, shared), PAGES, shared);
 }
 
 /**

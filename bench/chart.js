@@ -21,8 +21,9 @@ const STYLE = {
   'postmessage-batch': { color: '#8c564b', width: 1.5 },
   lmdb: { color: '#ff7f0e', width: 1.5 },
   none: { color: '#7f7f7f', width: 1, dash: '4 3' },
+  floor: { color: '#000000', width: 1, dash: '2 2' },
 };
-const LABEL = { none: 'control (no map)' };
+const LABEL = { none: 'control (no map)', floor: 'floor (no map)' };
 
 const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -77,8 +77,11 @@ export const throughput = {
   chunkOps: 4096,
   /** The same for the postMessage clients, whose operations take microseconds. */
   postMessageChunkOps: 100,
-  /** Implementations beside sharemap; lmdb runs only if it is installed (bench/baselines/lmdb.js). */
-  baselines: ['js-map', 'global-lock', 'postmessage', 'postmessage-batch', 'lmdb'],
+  /**
+   * Implementations beside sharemap; lmdb runs only if it is installed (bench/baselines/lmdb.js).
+   * 'floor' is no map but the least any map's operation must do (bench/baselines/floor.js).
+   */
+  baselines: ['js-map', 'global-lock', 'postmessage', 'postmessage-batch', 'lmdb', 'floor'],
   /**
    * sharemap's other strategies (README, Strategies), each a map of its own filled alike; impl
    * 'sharemap' is the default strategy, 'concurrent'. 'owned' runs writing workloads on one

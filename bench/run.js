@@ -80,7 +80,8 @@ const { rows: throughputRows, notes: throughputNotes } = await runThroughput(pro
 print(`Cross-thread throughput, million ops/s summed over threads: median (min-max) of ${T.repetitions} runs`);
 print('impl: sharemap (ours); js-map = a JS Map on one worker thread; global-lock = a SharedArrayBuffer table behind one');
 print('lock (number keys only); postmessage(-batch) = a Map in an owner worker, N clients, 1 (100) op(s) per round trip;');
-print('control = the same threads touching no map');
+print('floor = no map: one Wasm call and one load (get) or atomic add (write) at the key\'s own 16 bytes per operation,');
+print('the least any map must do (number keys only; bench/baselines/floor.js); control = the same threads touching no map');
 print("scaling = median ops/s at N threads / at 1 thread (the control's is what the machine allowed: the ceiling)");
 print('vs js-map = this row / js-map ops/s; cpu = CPU time / wall time per worker thread, median (below 100%: off-CPU,');
 print('descheduled or asleep in a lock wait or waiting for a reply); lock waits = sharemap bucket-lock sleeps per run, median;');
@@ -166,9 +167,9 @@ for (const line of textTable(
 print();
 
 const targets = checkTargets(throughputRows, memoryRows, callRows, env.machine.availableParallelism);
-print('Speed targets (bench/README.md): this run against each; for 1M-entry workloads with uniform keys, the memory');
-print("floor of part 4 (miss/shared: one random cache line per operation; for string keys, with the key string built)");
-print('bounds what any map could reach on this machine');
+print('Speed targets (bench/README.md): this run against each. Beside a miss, what bounds any map on this machine:');
+print("part 2's floor row of the same workload and threads (number keys), else for 1M-entry workloads with uniform keys");
+print("part 4's memory floor (miss/shared: one random cache line per operation; for string keys, with the key string built)");
 const control = throughputRows.find((r) => r.impl === 'none' && r.threads === 2);
 if (control && control.scaling < 1.8) {
   print(`the no-map control scaled only ${formatRatio(control.scaling)} at 2 threads: other processes held a core, so the`);

@@ -2,19 +2,25 @@
 // one run's rows: each target says what it compares, what this run measured, and whether it holds.
 //
 // A target whose rows the run lacks (BENCH_FILTER, or a baseline that could not run) is listed
-// as not measured. For targets on 1M-entry maps the check also states the memory floor: part 4's
-// miss/shared row times a call that loads one random cache line of a 64 MiB region, with
-// consecutive calls overlapping, so 1e3 / that many ns is about the most M ops/s one thread can
-// reach when each operation needs at least one cache line from memory, as every lookup of a
-// uniformly drawn key in a map far larger than the caches does. A target above (running x floor)
-// is out of reach on this machine whatever the code, and the report says so rather than calling
-// it a miss to fix, where `running` is the threads that can run at once: the thread count, but at
-// most the cores (four threads on two cores wait for memory no more often in a second than two
-// do). Zipfian keys get no floor: most of their operations land on hot keys already in the
-// caches, so the floor bounds nothing there (the churn target, 5, is zipfian).
-// String-key rows take part 4's second floor, the same random line with the key string built
-// before each call ('key:' + i, as the throughput bench builds every key): building it takes
-// little time of its own, but the loop then overlaps one call's miss with the next far less.
+// as not measured. A missed target gets a bound beside it, the most its row could reach on this
+// machine whatever the map does:
+//   - part 2's floor row for the same workload and threads (number keys): no map, one Wasm call
+//     and one access to the key's own 16 bytes per operation, a load for a get and an atomic add
+//     for a write (bench/baselines/floor.js). Measured with the same sequences, threads and loop
+//     as the maps, it bounds every workload, zipfian and writing ones included;
+//   - otherwise, on 1M-entry maps with uniform keys (string keys: part 2 has no floor for them),
+//     part 4's memory floor: its miss/shared row times a call that loads one random cache line
+//     of a 64 MiB region, with consecutive calls overlapping, so 1e3 / that many ns is about the
+//     most M ops/s one thread can reach when each operation needs a cache line from memory, as
+//     every lookup of a uniformly drawn key in a map far larger than the caches does. It counts
+//     `running` threads: the thread count, but at most the cores (four threads on two cores wait
+//     for memory no more often in a second than two do). String-key rows take part 4's second
+//     floor, the same random line with the key string built before each call ('key:' + i, as the
+//     throughput bench builds every key): building it takes little time of its own, but the loop
+//     then overlaps one call's miss with the next far less. Zipfian keys get no part 4 floor:
+//     most of their operations land on hot keys already in the caches.
+// A target above its bound is out of reach here, and the report says so rather than calling it
+// a miss to fix.
 
 /** The names of part 4's floor rows, before their parenthesised detail (bench/call-cost.js). */
 export const MISS_ROW = 'miss/shared';
@@ -43,11 +49,23 @@ function roundTrips(oursRow, baseRow, baseName) {
 }
 
 /**
- * Holds when `oursRow` has at least factor x `baseRow`'s median ops/s. `threads`, `cores`, `len`
- * and `dist` give the memory floor for 1M-entry workloads with uniform keys; `floors` has one
- * for number keys and one for string keys (M ops/s a thread, either may be undefined).
+ * The bound of a missed target that needs `needed` M ops/s, from part 2's floor row `floorRow`.
  */
-function check(target, what, oursRow, baseRow, factor, baseName, { len, threads, cores, floors, dist = 'uniform' }) {
+function floorBound(needed, floorRow) {
+  const floor = mops(floorRow);
+  const share = `${((100 * needed) / floor).toFixed(0)}% of the floor's ${fmt(floor)} ` +
+    '(no map: one Wasm call and one load or atomic add per operation, bench/baselines/floor.js)';
+  return needed > floor ? `needs ${fmt(needed)} M ops/s, ${share}: out of reach here` : `needs ${fmt(needed)} M ops/s, ${share}`;
+}
+
+/**
+ * Holds when `oursRow` has at least factor x `baseRow`'s median ops/s. A miss gets a bound:
+ * from `floorRow` (part 2's floor for the same workload and threads) where the run has one,
+ * else for 1M-entry workloads with uniform keys from part 4 (`threads`, `cores`, `len`, `dist`;
+ * `floors` has one for number keys and one for string keys, M ops/s a thread, either may be
+ * undefined).
+ */
+function check(target, what, oursRow, baseRow, factor, baseName, { len, threads, cores, floors, dist = 'uniform', floorRow }) {
   if (oursRow === undefined || baseRow === undefined) return { target, what, measured: 'not measured', met: null };
   const ours = mops(oursRow);
   const base = mops(baseRow);
@@ -58,7 +76,9 @@ function check(target, what, oursRow, baseRow, factor, baseName, { len, threads,
   if (trips) row.roundTrip = trips;
   const strings = oursRow.key === 'string';
   const floor = strings ? floors.string : floors.number;
-  if (!met && len >= 1e6 && dist === 'uniform' && floor !== undefined) {
+  if (!met && floorRow !== undefined) {
+    row.bound = floorBound(factor * base, floorRow);
+  } else if (!met && len >= 1e6 && dist === 'uniform' && floor !== undefined) {
     const needed = factor * base;
     const running = Math.min(threads, cores);
     const ceiling = running * floor;
@@ -83,30 +103,33 @@ export function checkTargets(throughputRows, memoryRows, callRows, cores) {
   const floors = { number: perThread(MISS_ROW), string: perThread(MISS_STRING_ROW) };
   const R = throughputRows;
   const at = (op, key, len, impl, threads, dist) => find(R, { op, key, len, impl, threads, dist });
+  // Every verdict on a sharemap row, with the floor row of its workload and threads, if any.
+  const verdict = (target, what, ours, base, factor, baseName, options) => check(target, what, ours, base, factor,
+    baseName, { ...options, floorRow: ours && find(R, { ...ours, impl: 'floor' }) });
   const small = { len: 1e3, threads: 1, cores, floors };
   const rows = [
-    check('1', 'read, number keys, 1K, 1 thread: sharemap >= Map',
+    verdict('1', 'read, number keys, 1K, 1 thread: sharemap >= Map',
       at('read', 'number', 1e3, 'sharemap', 1), at('read', 'number', 1e3, 'js-map', 1), 1, 'Map', small),
-    check('1', 'read, number keys, 1K, 2 threads: >= 1.8x sharemap on 1 thread',
+    verdict('1', 'read, number keys, 1K, 2 threads: >= 1.8x sharemap on 1 thread',
       at('read', 'number', 1e3, 'sharemap', 2), at('read', 'number', 1e3, 'sharemap', 1), 1.8, '1 thread', small),
-    check('2', 'read, number keys, 1M, 1 thread: >= 1.5x Map',
+    verdict('2', 'read, number keys, 1M, 1 thread: >= 1.5x Map',
       at('read', 'number', 1e6, 'sharemap', 1), at('read', 'number', 1e6, 'js-map', 1), 1.5, 'Map', { len: 1e6, threads: 1, cores, floors }),
-    check('2', 'read, number keys, 1M, 2 threads: >= 2.8x Map',
+    verdict('2', 'read, number keys, 1M, 2 threads: >= 2.8x Map',
       at('read', 'number', 1e6, 'sharemap', 2), at('read', 'number', 1e6, 'js-map', 1), 2.8, 'Map', { len: 1e6, threads: 2, cores, floors }),
-    check('3', 'read, string keys, 1M, 1 thread: >= 2x Map',
+    verdict('3', 'read, string keys, 1M, 1 thread: >= 2x Map',
       at('read', 'string', 1e6, 'sharemap', 1), at('read', 'string', 1e6, 'js-map', 1), 2, 'Map', { len: 1e6, threads: 1, cores, floors }),
-    check('4', 'balanced, number keys, 1K, 2 threads: >= 3x the global lock',
+    verdict('4', 'balanced, number keys, 1K, 2 threads: >= 3x the global lock',
       at('balanced', 'number', 1e3, 'sharemap', 2), at('balanced', 'number', 1e3, 'global-lock', 2), 3, 'global lock', small),
-    check('5', 'churn, zipfian, 1M, 1 thread: >= 100x Map',
+    verdict('5', 'churn, zipfian, 1M, 1 thread: >= 100x Map',
       at('churn', 'number', 1e6, 'sharemap', 1, 'zipf'), at('churn', 'number', 1e6, 'js-map', 1, 'zipf'), 100, 'Map', { len: 1e6, threads: 1, cores, floors, dist: 'zipf' }),
-    check('5', 'churn, zipfian, 1M, 2 threads: >= 100x Map',
+    verdict('5', 'churn, zipfian, 1M, 2 threads: >= 100x Map',
       at('churn', 'number', 1e6, 'sharemap', 2, 'zipf'), at('churn', 'number', 1e6, 'js-map', 1, 'zipf'), 100, 'Map', { len: 1e6, threads: 2, cores, floors, dist: 'zipf' }),
   ];
   // 6: every workload, at each thread count where both ran.
   for (const row of R.filter((r) => r.impl === 'postmessage-batch' && r.threads > 1)) {
     const ours = at(row.op, row.key, row.len, 'sharemap', row.threads, row.dist);
     const name = `${row.op}, ${row.key} keys, ${row.dist}, ${row.len >= 1e6 ? '1M' : '1K'}, ${row.threads} threads: >= 20x postMessage batched`;
-    rows.push(check('6', name, ours, row, 20, 'batched',
+    rows.push(verdict('6', name, ours, row, 20, 'batched',
       { len: row.len, threads: row.threads, cores, floors, dist: row.dist }));
   }
   for (const m of memoryRows.filter((r) => r.name.startsWith('churn/'))) {

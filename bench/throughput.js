@@ -7,6 +7,9 @@
 //     starts promoted (prepare);
 //   - js-map: a JS Map on one worker thread (its own Map: a Map cannot be shared);
 //   - global-lock: bench/baselines/global-lock-table.js, number keys only;
+//   - floor: no map, one Wasm call and one access (a load, or an atomic add for a write) to the
+//     key's own 16 bytes per operation (bench/baselines/floor.js), number keys only: what the
+//     targets' verdicts are measured against where they miss (bench/targets.js);
 //   - postmessage, postmessage-batch: a Map in an owner worker, reached by N client workers
 //     (bench/baselines/postmessage.js);
 //   - lmdb: if the package is installed (bench/baselines/lmdb.js);
@@ -30,6 +33,7 @@ import { median } from './report.js';
 import { populate, workloadName } from './workloads.js';
 import { newGate } from './gate.js';
 import { createGlobalLockBuffer, GlobalLockTable } from './baselines/global-lock-table.js';
+import { createFloorMemory } from './baselines/floor.js';
 import { runPostMessage } from './baselines/postmessage.js';
 import { createLmdb, loadLmdb, lmdbSkipped } from './baselines/lmdb.js';
 import { startTransferProbe } from './transfer.js';
@@ -56,7 +60,7 @@ const strategyOf = (impl) => (impl === 'sharemap' ? 'concurrent' : impl.slice('s
 function configurations(workload, lmdbAvailable) {
   const configs = [];
   for (const impl of [...SHAREMAP_IMPLS, ...params.baselines]) {
-    if (impl === 'global-lock' && workload.key !== 'number') continue;
+    if ((impl === 'global-lock' || impl === 'floor') && workload.key !== 'number') continue;
     if (impl === 'lmdb' && !lmdbAvailable) continue;
     const oneThread = impl === 'js-map' || (impl === 'sharemap-owned' && workload.op !== 'read');
     const threads = oneThread ? [1] : params.threads;
@@ -80,12 +84,14 @@ async function prepare(workload, lmdbAvailable) {
   }
   const map = maps.sharemap;
   let table;
+  let floor;
   if (key === 'number') {
     table = new GlobalLockTable(createGlobalLockBuffer(len + churnRoom(len)));
     populate((k, v) => table.set(k, v), workload);
+    floor = createFloorMemory(workload);
   }
   const lmdb = lmdbAvailable ? await createLmdb(workload) : undefined;
-  return { map, maps, table, lmdb };
+  return { map, maps, table, floor, lmdb };
 }
 
 /** Sum of the counters, for the counter check; null where it cannot be read. */
@@ -117,6 +123,7 @@ async function runOnce(config, shared) {
     durationMs: params.durationMs,
     gate: newGate(),
     buffer: impl === 'global-lock' ? shared.table.buffer : undefined,
+    memory: impl === 'floor' ? shared.floor : undefined,
     lmdbPath: impl === 'lmdb' ? shared.lmdb.path : undefined,
   };
   const map = isSharemap(impl) ? shared.maps[impl] : undefined;

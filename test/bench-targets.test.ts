@@ -60,7 +60,7 @@ describe('bench/targets.js', () => {
     expect(found[0].roundTrip).toBeUndefined();
   });
 
-  it('gives zipfian churn no memory floor: its hot keys are in the caches', () => {
+  it('gives zipfian churn no part 4 memory floor: its hot keys are in the caches', () => {
     const rows = [
       row('churn', 'zipf', 1e6, 'sharemap', 1, 13.8),
       row('churn', 'zipf', 1e6, 'sharemap', 2, 26.8),
@@ -75,5 +75,42 @@ describe('bench/targets.js', () => {
     const t6 = found.find((t: { target: string }) => t.target === '6');
     expect(t6.met).toBe(true);
     expect(t6.bound).toBeUndefined();
+  });
+});
+
+describe('bench/targets.js with part 2 floor rows', () => {
+  it('bounds a missed target by the floor of its own workload and threads, zipfian ones too', () => {
+    const rows = [
+      row('churn', 'zipf', 1e6, 'sharemap', 1, 13),
+      row('churn', 'zipf', 1e6, 'sharemap', 2, 24),
+      row('churn', 'zipf', 1e6, 'js-map', 1, 0.4),
+      row('churn', 'zipf', 1e6, 'floor', 1, 38),
+      row('churn', 'zipf', 1e6, 'floor', 2, 80),
+    ];
+    const [one, two] = checkTargets(rows, [], callRows, 2).filter((t: { target: string }) => t.target === '5');
+    expect([one.met, two.met]).toEqual([false, false]);
+    // 100 x 0.4 = 40 M ops/s: above one thread's floor, below two threads'.
+    expect(one.bound).toBe('needs 40.0 M ops/s, 105% of the floor\'s 38.0 (no map: one Wasm call and one load or ' +
+      'atomic add per operation, bench/baselines/floor.js): out of reach here');
+    expect(two.bound).toBe('needs 40.0 M ops/s, 50% of the floor\'s 80.0 (no map: one Wasm call and one load or ' +
+      'atomic add per operation, bench/baselines/floor.js)');
+  });
+
+  it('takes the floor row over part 4 for number keys, and only where the target missed', () => {
+    const rows = [
+      row('read', 'uniform', 1e6, 'sharemap', 2, 25),
+      row('read', 'uniform', 1e6, 'postmessage-batch', 2, 2),
+      row('read', 'uniform', 1e6, 'floor', 2, 60),
+      row('counter', 'uniform', 1e3, 'sharemap', 2, 50),
+      row('counter', 'uniform', 1e3, 'postmessage-batch', 2, 2),
+      row('counter', 'uniform', 1e3, 'floor', 2, 120),
+      row('counter', 'uniform', 1e3, 'floor', 1, 10),
+    ];
+    const [read, counter] = checkTargets(rows, [], callRows, 2).filter((t: { target: string }) => t.target === '6');
+    expect(read.met).toBe(false);
+    expect(read.bound).toBe('needs 40.0 M ops/s, 67% of the floor\'s 60.0 (no map: one Wasm call and one load or ' +
+      'atomic add per operation, bench/baselines/floor.js)');
+    expect(counter.met).toBe(true);
+    expect(counter.bound).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
 // own tasks, postmessage-*.mjs). runWorkers' barrier releases the task; then each worker
 //   T1  precomputes its operation sequence (bench/workloads.js, seeded by args.seed + index),
 //   T2  opens its target: the attached shared map, its own JS Map filled like the shared one,
-//       the global-lock table over args.buffer, or lmdb (untimed),
+//       the global-lock table over args.buffer, the floor over args.memory, or lmdb (untimed),
 //   T3  runs the workload for args.warmupMs (untimed: JIT and caches),
 //   T4  arrives at args.gate and waits for every worker (so T1-T3 never overlap a timed window),
 //   T5  runs the workload for args.durationMs and returns { ops, elapsedNs, cpuMs, sink } and
@@ -18,6 +18,7 @@ import { threadCpuMs } from '../cpu.js';
 import { JsMapTarget, populate, runOperations, sequence } from '../workloads.js';
 import { arriveAndWait } from '../gate.js';
 import { GlobalLockTable } from '../baselines/global-lock-table.js';
+import { FloorTarget } from '../baselines/floor.js';
 
 export default async function throughput(map, { index, threads, args }) {
   const { workload, impl, seed, sequenceLength, chunkOps, warmupMs, durationMs, gate } = args;
@@ -51,6 +52,8 @@ async function open(impl, map, args) {
     }
     case 'global-lock':
       return new GlobalLockTable(args.buffer);
+    case 'floor':
+      return new FloorTarget(args.memory, args.workload);
     case 'lmdb': {
       const { lmdbTarget } = await import('../baselines/lmdb.js');
       return lmdbTarget(args.lmdbPath);
