@@ -53,8 +53,7 @@ function roundTrips(oursRow, baseRow, baseName) {
  */
 function floorBound(needed, floorRow) {
   const floor = mops(floorRow);
-  const share = `${((100 * needed) / floor).toFixed(0)}% of the floor's ${fmt(floor)} ` +
-    '(no map: one Wasm call and one load or atomic add per operation, bench/baselines/floor.js)';
+  const share = `${((100 * needed) / floor).toFixed(0)}% of the floor row's ${fmt(floor)}`;
   return needed > floor ? `needs ${fmt(needed)} M ops/s, ${share}: out of reach here` : `needs ${fmt(needed)} M ops/s, ${share}`;
 }
 
