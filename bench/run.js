@@ -182,8 +182,8 @@ for (const line of textTable(
     { title: 'measured (M ops/s, medians)', align: 'left' },
     { title: 'met', align: 'left' },
   ],
-  targets.map((t) => [t.target, t.what, [t.measured, t.bound, t.roundTrip].filter(Boolean).join('; '),
-    t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+  targets.map((t) => [t.target, t.what, [t.measured, t.spread, t.bound, t.roundTrip].filter(Boolean).join('; '),
+    (t.met === null ? 'n/a' : t.met ? 'yes' : 'NO') + (t.spread ? ' (on the line)' : '')]),
 )) print(line);
 print();
 

@@ -58,7 +58,23 @@ function floorBound(needed, floorRow) {
 }
 
 /**
- * Holds when `oursRow` has at least factor x `baseRow`'s median ops/s. A miss gets a bound:
+ * The verdict's margin against the runs' own spread, as text, when the spread alone could turn
+ * it: the ratio of our slowest run to the baseline's fastest is below `factor` and that of our
+ * fastest to its slowest is not, so another run could give either verdict. Undefined when the
+ * extremes agree with each other, or a row has no min and max.
+ */
+function onTheLine(oursRow, baseRow, factor) {
+  const ours = oursRow.opsPerSecond;
+  const base = baseRow.opsPerSecond;
+  if (![ours.min, ours.max, base.min, base.max].every(Number.isFinite)) return undefined;
+  const low = ours.min / base.max;
+  const high = ours.max / base.min;
+  return low < factor && factor <= high ? `on the line: the runs' extremes give ${low.toFixed(2)}x-${high.toFixed(2)}x` : undefined;
+}
+
+/**
+ * Holds when `oursRow` has at least factor x `baseRow`'s median ops/s; `spread` says when the
+ * runs' extremes could have given the other verdict (onTheLine). A miss gets a bound:
  * from `floorRow` (part 2's floor for the same workload and threads) where the run has one,
  * else for 1M-entry workloads with uniform keys from part 4 (`threads`, `cores`, `len`, `dist`;
  * `floors` has one for number keys and one for string keys, M ops/s a thread, either may be
@@ -71,6 +87,8 @@ function check(target, what, oursRow, baseRow, factor, baseName, { len, threads,
   const ratio = ours / base;
   const met = ratio >= factor;
   const row = { target, what, measured: `${fmt(ours)} vs ${baseName} ${fmt(base)}: ${ratio.toFixed(2)}x (needs ${factor}x)`, met };
+  const spread = onTheLine(oursRow, baseRow, factor);
+  if (spread) row.spread = spread;
   const trips = roundTrips(oursRow, baseRow, baseName);
   if (trips) row.roundTrip = trips;
   const strings = oursRow.key === 'string';
@@ -91,7 +109,8 @@ function check(target, what, oursRow, baseRow, factor, baseName, { len, threads,
 }
 
 /**
- * The targets, checked: [{ target, what, measured, met (true/false/null), bound? }]. `cores` is
+ * The targets, checked: [{ target, what, measured, met (true/false/null), spread?, bound?,
+ * roundTrip? }]. `cores` is
  * how many threads the machine runs at once (os.availableParallelism()).
  */
 export function checkTargets(throughputRows, memoryRows, callRows, cores) {

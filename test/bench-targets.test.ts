@@ -111,3 +111,28 @@ describe('bench/targets.js with part 2 floor rows', () => {
     expect(counter.bound).toBeUndefined();
   });
 });
+
+describe('bench/targets.js on the line', () => {
+  const spread = (op: string, len: number, impl: string, threads: number, median: number, min: number, max: number) =>
+    ({ ...row(op, 'uniform', len, impl, threads, median), opsPerSecond: { median: median * 1e6, min: min * 1e6, max: max * 1e6 } });
+
+  it('says so when the runs\' extremes could give either verdict, and not when they agree', () => {
+    const rows = [
+      spread('read', 1e6, 'sharemap', 1, 9.68, 9.13, 10.2),
+      spread('read', 1e6, 'js-map', 1, 6.35, 5.77, 6.58),
+      spread('balanced', 1e3, 'sharemap', 2, 50.9, 49.7, 52.3),
+      spread('balanced', 1e3, 'global-lock', 2, 16.9, 16.0, 17.0),
+      spread('read', 1e3, 'sharemap', 1, 54.3, 53.2, 54.7),
+      spread('read', 1e3, 'js-map', 1, 52.4, 52.3, 52.4),
+    ];
+    const found = checkTargets(rows, [], callRows, 2);
+    const t2 = found.find((t: { target: string }) => t.target === '2');
+    expect(t2.met).toBe(true);
+    expect(t2.spread).toBe("on the line: the runs' extremes give 1.39x-1.77x");
+    const t4 = found.find((t: { target: string }) => t.target === '4');
+    expect(t4.spread).toBe("on the line: the runs' extremes give 2.92x-3.27x");
+    // 53.2 / 52.4 and 54.7 / 52.3 are both above 1x.
+    expect(found[0].met).toBe(true);
+    expect(found[0].spread).toBeUndefined();
+  });
+});
