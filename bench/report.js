@@ -12,6 +12,17 @@ export function median(values) {
   return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
+/**
+ * The median over part 2 runs ({ perThread: ops/s of each worker }) of the ns one operation took
+ * a worker (its window / its operations), averaged over the run's workers; null if no run has
+ * any (a failed run has none).
+ */
+export function nsPerOpMedian(runs) {
+  const perRun = runs.filter((r) => r.perThread.length > 0)
+    .map((r) => r.perThread.reduce((sum, opsPerSecond) => sum + 1e9 / opsPerSecond, 0) / r.perThread.length);
+  return perRun.length ? median(perRun) : null;
+}
+
 /** ns to a short string: 3 significant digits, no exponent. */
 export function formatNs(ns) {
   if (ns >= 100) return ns.toFixed(0);

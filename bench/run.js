@@ -82,7 +82,9 @@ print('impl: sharemap (ours); js-map = a JS Map on one worker thread; global-loc
 print('lock (number keys only); postmessage(-batch) = a Map in an owner worker, N clients, 1 (100) op(s) per round trip;');
 print('floor = no map: one Wasm call and one load (get) or atomic add (write) at the key\'s own 16 bytes per operation,');
 print('the least any map must do (number keys only; bench/baselines/floor.js); control = the same threads touching no map');
-print("scaling = median ops/s at N threads / at 1 thread (the control's is what the machine allowed: the ceiling)");
+print('ns/op/thread = the time one operation took a thread (its timed window / its operations, averaged over the');
+print("threads), median of the runs; scaling = median ops/s at N threads / at 1 thread (the control's is what the");
+print('machine allowed: the ceiling)');
 print('vs js-map = this row / js-map ops/s; cpu = CPU time / wall time per worker thread, median (below 100%: off-CPU,');
 print('descheduled or asleep in a lock wait or waiting for a reply); lock waits = sharemap bucket-lock sleeps per run, median;');
 print('round trip = ns for a cache line to go to the other core and back, probed before and after each multi-thread run,');
@@ -93,6 +95,7 @@ for (const line of textTable(
     { title: 'impl', align: 'left' },
     { title: 'M ops/s', align: 'right' },
     { title: '(min-max)', align: 'left' },
+    { title: 'ns/op/thread', align: 'right' },
     { title: 'scaling', align: 'right' },
     { title: 'vs js-map', align: 'right' },
     { title: 'cpu', align: 'right' },
@@ -104,6 +107,7 @@ for (const line of textTable(
     r.impl,
     formatOps(r.opsPerSecond.median),
     `(${formatOps(r.opsPerSecond.min)}-${formatOps(r.opsPerSecond.max)})`,
+    r.nsPerOpMedian === null ? '' : formatNs(r.nsPerOpMedian),
     r.scaling === undefined || !Number.isFinite(r.scaling) ? '' : formatRatio(r.scaling),
     r.vsJsMap === undefined || !Number.isFinite(r.vsJsMap) ? '' : formatRatio(r.vsJsMap),
     percent(r.cpuShareMedian),

@@ -29,7 +29,7 @@
 
 import { ConcurrentMap, runWorkers } from 'sharemap';
 import { throughput as params, SEED, FILTER } from './config.js';
-import { median } from './report.js';
+import { median, nsPerOpMedian } from './report.js';
 import { populate, workloadName } from './workloads.js';
 import { newGate } from './gate.js';
 import { createGlobalLockBuffer, GlobalLockTable } from './baselines/global-lock-table.js';
@@ -175,6 +175,7 @@ function summarize(config, runs) {
     impl: config.impl,
     threads: config.threads,
     opsPerSecond: { median: median(totals), min: Math.min(...totals), max: Math.max(...totals) },
+    nsPerOpMedian: nsPerOpMedian(runs),
     cpuShareMedian: shares.includes(null) ? null : median(shares),
     lockWaitsMedian: isSharemap(config.impl) ? median(runs.map((r) => r.lockWaits)) : null,
     roundTripNsMedian: roundTripMedian(runs),
