@@ -42,7 +42,7 @@ const ROUNDS = 9;
 
 /** The probe module over a memory of its own, every page written (bench/probe-module.js). */
 function probe(shared) {
-  return probeInstance(probeMemory(PAGES, shared), PAGES, shared);
+  return probeInstance(probeMemory(PAGES, shared));
 }
 
 /**

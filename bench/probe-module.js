@@ -22,6 +22,8 @@ function leb(n) {
   return bytes;
 }
 
+const WASM_PAGE = 65536;
+
 const section = (id, body) => [id, ...leb(body.length), ...body];
 const name = (text) => [...leb(text.length), ...Buffer.from(text)];
 const code = (body) => [...leb(body.length), ...body];
@@ -51,6 +53,9 @@ export function probeMemory(pages, shared) {
   return memory;
 }
 
-/** The probe module's exports over `memory`, which has `pages` pages. */
-export const probeInstance = (memory, pages, shared) =>
-  new WebAssembly.Instance(probeModule(pages, shared), { env: { memory } }).exports;
+/** The probe module's exports over `memory` (probeMemory's): its size and sharing say which module. */
+export function probeInstance(memory) {
+  const { buffer } = memory;
+  const module = probeModule(buffer.byteLength / WASM_PAGE, buffer instanceof SharedArrayBuffer);
+  return new WebAssembly.Instance(module, { env: { memory } }).exports;
+}

@@ -8,7 +8,7 @@ describe('bench/baselines/floor.js', () => {
   it('makes one atomic add to the key\'s own word per write, and a get loads it', () => {
     const workload = { len: 1000 };
     const memory = createFloorMemory(workload);
-    const target = new FloorTarget(memory, workload);
+    const target = new FloorTarget(memory);
     const words = new Int32Array(memory.buffer);
     const before = target.get(7);
     target.set(7);
@@ -28,9 +28,9 @@ describe('bench/baselines/floor.js', () => {
     const total = () => words.reduce((sum, w) => sum + w, 0);
     const start = total();
     const { ops, keys } = sequence(workload, 1 << 10, 1);
-    runOperations(new FloorTarget(memory, workload), ops, keys, false, 0, keys.length);
+    runOperations(new FloorTarget(memory), ops, keys, false, 0, keys.length);
     // A second instance over the same memory, as a second worker has.
-    runOperations(new FloorTarget(memory, workload), ops, keys, false, 0, keys.length);
+    runOperations(new FloorTarget(memory), ops, keys, false, 0, keys.length);
     expect(Math.max(...keys)).toBeGreaterThanOrEqual(workload.len);
     expect(total() - start).toBe(2 * keys.length); // every operation of churn is a write
   });

@@ -24,12 +24,12 @@ export function createFloorMemory({ len }) {
   return probeMemory(pagesFor(len), true);
 }
 
-/** A target of bench/workloads.js runOperations over `memory` (createFloorMemory's, for the same workload). */
+/** A target of bench/workloads.js runOperations over `memory` (createFloorMemory's). */
 export class FloorTarget {
   #x;
 
-  constructor(memory, { len }) {
-    this.#x = probeInstance(memory, pagesFor(len), true);
+  constructor(memory) {
+    this.#x = probeInstance(memory);
   }
 
   get(k) {

@@ -53,7 +53,7 @@ async function open(impl, map, args) {
     case 'global-lock':
       return new GlobalLockTable(args.buffer);
     case 'floor':
-      return new FloorTarget(args.memory, args.workload);
+      return new FloorTarget(args.memory);
     case 'lmdb': {
       const { lmdbTarget } = await import('../baselines/lmdb.js');
       return lmdbTarget(args.lmdbPath);
