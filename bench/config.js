@@ -91,6 +91,13 @@ export const throughput = {
   workloads: FULL ? fullMatrix() : DEFAULT_WORKLOADS,
   /** Deadline of one run (start-up, a 1M-entry Map build, warm-up, timed window). */
   runTimeoutMs: 120_000,
+  /**
+   * Slow spells of the line round trip (bench/transfer.js): before a multi-thread run, wait up to
+   * waitMs for one to pass, probing every pollMs; run again, at most `reruns` times, a run that a
+   * slow probe closed. Waits and runs made again stop once budgetMs is spent over the whole of
+   * part 2. Spells seen here lasted from a few seconds to about 20.
+   */
+  slowSpells: { waitMs: 20_000, pollMs: 250, reruns: 2, budgetMs: FULL ? 600_000 : 120_000 },
 };
 
 /** The memory check (bench/memory.js): churn on a small map, one thread. */

@@ -53,3 +53,18 @@ export function textTable(columns, rows) {
       .trimEnd();
   return [line(columns.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
+
+/**
+ * The report's line on slow spells of the line round trip (bench/transfer.js): how many
+ * multi-thread runs were made again because a probe fell in one, and which rows still kept a run
+ * in one (all its tries were slow).
+ */
+export function slowSpellNote(rows) {
+  const reruns = rows.reduce((sum, row) => sum + (row.reruns ?? 0), 0);
+  const kept = rows.filter((row) => row.slowSpellRuns > 0);
+  const made = `slow spells: ${reruns} multi-thread ${reruns === 1 ? 'run' : 'runs'} made again because a probe of ` +
+    'the line round trip fell in one (bench/transfer.js)';
+  if (kept.length === 0) return `${made}; no run kept in one`;
+  return `${made}; runs kept in one all the same: ${kept.map((row) => `${row.name} ${row.impl} ` +
+    `(${row.slowSpellRuns} of ${row.runs.length})`).join(', ')}`;
+}

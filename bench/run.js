@@ -17,7 +17,7 @@ import { runCallCost } from './call-cost.js';
 import { throughputSvg } from './chart.js';
 import { compareStrategies, strategyTable } from './strategies.js';
 import { checkTargets } from './targets.js';
-import { formatNs, formatOps, formatRatio, textTable } from './report.js';
+import { formatNs, formatOps, formatRatio, slowSpellNote, textTable } from './report.js';
 
 const started = performance.now();
 const progress = (line) => {
@@ -116,6 +116,7 @@ for (const line of textTable(
   ]),
 )) print(line);
 for (const note of throughputNotes) print(note);
+print(slowSpellNote(throughputRows));
 const strategyComparison = compareStrategies(throughputRows);
 print('');
 print('Strategies side by side (README, "Which strategy?"): median M ops/s summed over threads; owned writes');

@@ -41,7 +41,9 @@ const mops = (row) => row.opsPerSecond.median / 1e6;
  * machine runs, so a verdict on such rows needs them beside it.
  */
 function roundTrips(oursRow, baseRow, baseName) {
-  const ns = (row) => (row.threads > 1 && row.roundTripNsMedian != null ? `${row.roundTripNsMedian.toFixed(0)} ns` : null);
+  // A row whose runs were all tried again and still fell in a slow spell says how many it kept.
+  const slow = (row) => (row.slowSpellRuns > 0 ? ` (${row.slowSpellRuns} of ${row.runs.length} runs in a slow spell)` : '');
+  const ns = (row) => (row.threads > 1 && row.roundTripNsMedian != null ? `${row.roundTripNsMedian.toFixed(0)} ns${slow(row)}` : null);
   const ours = ns(oursRow);
   const base = ns(baseRow);
   if (!ours && !base) return undefined;

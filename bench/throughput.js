@@ -16,7 +16,8 @@
 // and a control first, the same threads touching no map, which measures how much parallelism
 // the machine gave (it is shared with other processes). Every multi-thread run is bracketed by a
 // probe of the line round trip between the cores (bench/transfer.js), which sets how fast writes
-// on two threads can go and, on a virtual machine, changes while it runs. The runWorkers-based implementations run
+// on two threads can go and, on a virtual machine, changes while it runs: a run waits out a slow
+// spell of it, and one that a slow probe closes is made again (config.js slowSpells). The runWorkers-based implementations run
 // bench/tasks/throughput.mjs, whose header lists what each worker does and which parts are timed.
 //
 // Each repetition runs every configuration of the workload once, in the same order, so a slow
@@ -27,6 +28,7 @@
 // operations the workers did (warm-up included); a mismatch is recorded in the row's `problems`
 // and printed, since it means lost updates.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrentMap, runWorkers } from 'sharemap';
 import { throughput as params, SEED, FILTER } from './config.js';
 import { median, nsPerOpMedian } from './report.js';
@@ -36,7 +38,7 @@ import { createGlobalLockBuffer, GlobalLockTable } from './baselines/global-lock
 import { createFloorMemory } from './baselines/floor.js';
 import { runPostMessage } from './baselines/postmessage.js';
 import { createLmdb, loadLmdb, lmdbSkipped } from './baselines/lmdb.js';
-import { startTransferProbe } from './transfer.js';
+import { startTransferProbe, spellJudge, runOutsideSlowSpells, SPELL_CALIBRATION } from './transfer.js';
 
 const TASK = new URL('./tasks/throughput.mjs', import.meta.url);
 
@@ -179,25 +181,30 @@ function summarize(config, runs) {
     cpuShareMedian: shares.includes(null) ? null : median(shares),
     lockWaitsMedian: isSharemap(config.impl) ? median(runs.map((r) => r.lockWaits)) : null,
     roundTripNsMedian: roundTripMedian(runs),
+    // Runs made again because a probe fell in a slow spell, and runs kept in one all the same.
+    reruns: runs.reduce((a, r) => a + r.reruns, 0),
+    slowSpellRuns: runs.filter((r) => r.slowSpell).length,
     problems: [...new Set(runs.flatMap((r) => r.problems))],
     runs,
   };
 }
 
-async function runConfigs(configs, shared, progress, probe) {
+async function runConfigs(configs, shared, progress, probe, spells) {
   const runs = configs.map(() => []);
   for (let rep = 0; rep < params.repetitions; rep++) {
     for (const [i, config] of configs.entries()) {
-      const before = config.threads > 1 ? await probe.roundTripNs() : undefined;
-      let run;
-      try {
-        run = await runOnce(config, shared);
-      } catch (error) {
-        // Keep going: one failing implementation must not hide the others' numbers.
-        run = { opsPerSecond: NaN, perThread: [], cpuShare: null, lockWaits: null, sizeAfter: null,
-          problems: [`run failed: ${String(error?.message ?? error).split('\n')[0]}`] };
-      }
-      run.roundTripNs = config.threads > 1 ? [before, await probe.roundTripNs()] : null;
+      const attempt = async () => {
+        try {
+          return await runOnce(config, shared);
+        } catch (error) {
+          // Keep going: one failing implementation must not hide the others' numbers.
+          return { opsPerSecond: NaN, perThread: [], cpuShare: null, lockWaits: null, sizeAfter: null,
+            problems: [`run failed: ${String(error?.message ?? error).split('\n')[0]}`] };
+        }
+      };
+      const run = config.threads > 1
+        ? await runOutsideSlowSpells(attempt, probe, spells.judge, { ...params.slowSpells, sleep, budget: spells.budget })
+        : { ...(await attempt()), roundTripNs: null, reruns: 0, slowSpell: false };
       runs[i].push(run);
       progress(`throughput rep ${rep + 1}/${params.repetitions} ` +
         `${configName(config.workload, config.threads).padEnd(48)} ${config.impl.padEnd(17)} ` +
@@ -205,6 +212,8 @@ async function runConfigs(configs, shared, progress, probe) {
         (run.cpuShare === null ? '' : `, cpu ${(run.cpuShare * 100).toFixed(0)}%`) +
         (run.lockWaits === null ? '' : `, ${run.lockWaits} lock waits`) +
         (run.roundTripNs ? `, line round trip ${run.roundTripNs.map(formatRoundTrip).join('/')} ns` : '') +
+        (run.reruns ? `, run ${run.reruns + 1} times for a slow spell` : '') +
+        (run.slowSpell ? ', IN A SLOW SPELL' : '') +
         (run.problems.length ? `, PROBLEM: ${run.problems.join('; ')}` : ''));
     }
   }
@@ -221,14 +230,17 @@ export async function runThroughput(progress) {
   }
   const workloads = params.workloads.filter((w) => workloadName(w).includes(FILTER));
   const probe = startTransferProbe();
+  // Slow spells: one judge and one budget of waiting for the whole of part 2.
+  const spells = { judge: spellJudge(), budget: { ms: params.slowSpells.budgetMs } };
   const rows = [];
   try {
-    rows.push(...(await runConfigs(params.threads.map((threads) => ({ workload: CONTROL, impl: 'none', threads })), {}, progress, probe)));
+    for (let i = 0; i < SPELL_CALIBRATION; i++) spells.judge.slow(await probe.roundTripNs());
+    rows.push(...(await runConfigs(params.threads.map((threads) => ({ workload: CONTROL, impl: 'none', threads })), {}, progress, probe, spells)));
     for (const workload of workloads) {
       progress(`throughput: filling the shared structures for ${workloadName(workload)}`);
       const shared = await prepare(workload, lmdbAvailable);
       try {
-        rows.push(...(await runConfigs(configurations(workload, lmdbAvailable), shared, progress, probe)));
+        rows.push(...(await runConfigs(configurations(workload, lmdbAvailable), shared, progress, probe, spells)));
         const stats = shared.map.stats();
         notes.push(`${workloadName(workload)}: sharemap size ${stats.size} after all runs ` +
           `(${workload.len} at start), memory used ${(stats.memoryUsed / 2 ** 20).toFixed(1)} MiB of ` +

@@ -60,6 +60,16 @@ describe('bench/targets.js', () => {
     expect(found[0].roundTrip).toBeUndefined();
   });
 
+  it('says how many of a row\'s runs were kept in a slow spell of the line round trip', () => {
+    const runs = [{}, {}, {}];
+    const rows = [
+      { ...row('balanced', 'uniform', 1e3, 'sharemap', 2, 48), roundTripNsMedian: 330, slowSpellRuns: 2, runs },
+      { ...row('balanced', 'uniform', 1e3, 'global-lock', 2, 17), roundTripNsMedian: 110, slowSpellRuns: 0, runs },
+    ];
+    const t4 = checkTargets(rows, [], callRows, 2).find((t: { target: string }) => t.target === '4');
+    expect(t4.roundTrip).toBe("line round trip 330 ns (2 of 3 runs in a slow spell) in sharemap's runs, 110 ns in global lock's");
+  });
+
   it('gives zipfian churn no part 4 memory floor: its hot keys are in the caches', () => {
     const rows = [
       row('churn', 'zipf', 1e6, 'sharemap', 1, 13.8),
