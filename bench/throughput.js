@@ -17,8 +17,9 @@
 // the machine gave (it is shared with other processes). Every multi-thread run is bracketed by a
 // probe of the line round trip between the cores (bench/transfer.js), which sets how fast writes
 // on two threads can go and, on a virtual machine, changes while it runs: a run waits out a slow
-// spell of it, and one that a slow probe closes is made again (config.js slowSpells). The runWorkers-based implementations run
-// bench/tasks/throughput.mjs, whose header lists what each worker does and which parts are timed.
+// spell of it, and one that a slow probe closes is made again (config.js slowSpells). The
+// runWorkers-based implementations run bench/tasks/throughput.mjs, whose header lists what each
+// worker does and which parts are timed.
 //
 // Each repetition runs every configuration of the workload once, in the same order, so a slow
 // spell from another process lands on all implementations rather than on one. Workloads run one
