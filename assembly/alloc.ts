@@ -24,6 +24,7 @@
 // The free-list locks are held for a handful of instructions; TODO(core): per-thread caches
 // if allocation-heavy workloads show contention on one class in the benchmarks.
 
+import { memoryBytes, reach, reachable } from "./view";
 import {
   MAP_HEADER, HDR_HEAP_LOCK, HDR_HEAP_TOP, CLASS_MIN_SIZE, CLASS_STEPS_BITS, CLASS_COUNT,
   CLASS_LOCK, CLASS_FREE_HEAD, MAX_ALLOC_BYTES, TS_BYTES_IN_USE, CACHE_LINE, classEntry,
@@ -75,7 +76,10 @@ export function alloc(sizeBytes: u32): usize {
 /** alloc, then zero the block: tables and buckets start empty. */
 export function allocZeroed(sizeBytes: u32): usize {
   const block = alloc(sizeBytes);
-  if (block != 0) memory.fill(block, 0, sizeBytes);
+  if (block != 0) {
+    reach(<u64>block + sizeBytes); // a free block may lie in memory another thread grew (view.ts)
+    memory.fill(block, 0, sizeBytes);
+  }
   return block;
 }
 
@@ -106,8 +110,8 @@ function bump(blockBytes: u32): usize {
     unlock(heapLock);
     return 0;
   }
-  const have = <u64>memory.size() << PAGE_BITS;
-  if (end > have) {
+  if (!reachable(end)) { // brought up to date first: another thread may have grown the memory
+    const have = memoryBytes();
     const needPages = <i32>((end - have + 0xffff) >> PAGE_BITS);
     // Grow by 1/8 of the memory at least, so a growing map calls memory.grow O(log n) times;
     // near the maximum, fall back to exactly what is needed.
@@ -138,7 +142,5 @@ export function initHeap(heapStart: usize): void {
   store<u32>(MAP_HEADER + HDR_HEAP_TOP, <u32>heapStart);
 }
 
-/** Bytes the memory has, and bytes the heap has handed out so far (for stats). */
-export function memoryBytes(): u64 { return <u64>memory.size() << PAGE_BITS; }
 
 export function classCount(): u32 { return CLASS_COUNT; }

@@ -14,9 +14,10 @@
 
 import {
   BKT_TOPHASH, BKT_VERSION, bucketOverflow, SLOT_KEY, SLOT_VALUE, SLOT_KEY_BYTES, VERSION_WRITING,
-  VERSION_STEP, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord,
+  VERSION_STEP, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord, bucketBytes,
 } from "./layout";
 import { load32, load64, store8, store32, store64 } from "./lock";
+import { reach } from "./view";
 
 const LSB: u64 = 0x0101010101010101;
 const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
@@ -47,7 +48,12 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 
 // Reads use atomic loads: optimistic readers race with writers by design (lock.ts, file comment).
 @inline export function tophashes(bucket: usize): u64 { return load64(bucket, BKT_TOPHASH); }
-@inline export function overflowOf(bucket: usize): usize { return load32(bucket + bucketOverflow()); }
+/** The next bucket of the chain, or 0; this thread's view reaches it (view.ts): another thread may have allocated it. */
+@inline export function overflowOf(bucket: usize): usize {
+  const next = load32(bucket + bucketOverflow());
+  if (next != 0) reach(<u64>next + bucketBytes());
+  return next;
+}
 @inline export function slotKey(bucket: usize, slot: u32): u64 {
   return load64(slotAddr(bucket, slot), SLOT_KEY);
 }

@@ -5,6 +5,7 @@
 // table; clear notices (it meets an EVACUATED chain in what it took for the current table) and
 // goes round again, so every key present when clear started and never re-inserted is gone.
 
+import { reachTable } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, bucketBytes, KEY_BLOB, VALUE_BLOB,
   TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, blobPtr, blobBytes, tableBucket, tableMask,
@@ -44,6 +45,7 @@ export function clearRoot(): void {
 
 /** Empties every chain of `table` that is not EVACUATED; true if it met an EVACUATED one. */
 function clearTable(table: usize): bool {
+  reachTable(table); // view.ts
   let metEvacuated = false;
   const buckets = tableMask(table) + 1;
   for (let index: u32 = 0; index < buckets; index++) {

@@ -14,6 +14,7 @@
 //   8  strategy 'sharded': an entry sits in a shard other than the one its hash names (root.ts
 //      shardOf), where lookups never look: an operation that ran in a stale root would do this
 
+import { reachTable } from "./view";
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, BUCKET_SLOTS, STAGE_RESULT, CACHE_LINE,
   tableBucket, tableMask,
@@ -59,6 +60,7 @@ export function checkInvariants(): i32 {
 const ANY_SHARD: i32 = -1;
 
 function checkTable(table: usize, old: usize, shard: i32): i32 {
+  reachTable(table);
   const keyKind = mapKeyKind();
   const seed = mapSeed();
   const mask = tableMask(table);

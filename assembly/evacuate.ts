@@ -14,6 +14,7 @@
 //  - an old bucket is EVACUATED exactly once, so the `evacuated` counter reaches the bucket count
 //    exactly once, and that thread ends the growth (G5) and retires the old table (G6).
 
+import { reachTable } from "./view";
 import { currentRoot, rootEntries } from "./root";
 import {
   MAP_HEADER, HDR_TABLES_GEN, ROOT_TABLE, ROOT_OLD_TABLE, ROOT_GROW_LOCK, TBL_NEVACUATE,
@@ -130,6 +131,8 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
     return OK;
   }
   const next = tableNext(old);
+  reachTable(old); // view.ts: either may lie in memory another thread grew
+  reachTable(next);
   const oldB = tableB(old);
   const doubling = tableB(next) != oldB;
   const xHead = tableBucket(next, index);

@@ -52,6 +52,7 @@
 // blob keys, blob values in set) unpins and goes to map.ts, which does the whole operation from
 // the start.
 
+import { reach } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
   VALUE_INT32, STAGE_RESULT, STAGE_STATUS, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytes, BKT_LOCK, SLOT_KEY,
@@ -151,6 +152,7 @@ let outcome: i32 = HIT;
   const mask = tableMask(table);
   if (tablesGen() != gen) return answer(FALLBACK);
   const head = tableBucket(table, <u32>hash & mask);
+  reach(<u64>head + bucketBytes()); // view.ts
   const v1 = version(head);
   if (v1 & (VERSION_WRITING | VERSION_EVACUATED)) return answer(FALLBACK);
   let bucket = head;
@@ -257,6 +259,7 @@ let heldSlot: u32 = 0;
   const table = load32(root + ROOT_TABLE); // W2, table first (R2 says why)
   if (load32(root + ROOT_OLD_TABLE) == 0) { // no growth work due: the key's chain is here
     const head = tableBucket(table, <u32>hash & tableMask(table));
+    reach(<u64>head + bucketBytes()); // view.ts
     const word = locksChains() ? head + BKT_LOCK : 0;
     if (word == 0 || tryLock(word)) { // W3 at the first try; a wait is map.ts's business
       // W4: a growth that started after the loads above may have moved the chain already.

@@ -18,6 +18,7 @@
 // Output (from staging + STAGE_DATA), per entry: keyLenWord u32, valueLenWord u32, the key
 // (inline: 8 bytes, an f64; blob: its bytes, padded to 8), the value (likewise).
 
+import { reachTable } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, KEY_BLOB, KEY_INT32, VALUE_BLOB, STAGE_DATA, STAGE_CURSOR,
   STAGE_COUNT, STAGE_NEED_BYTES, VERSION_WRITING, VERSION_EVACUATED, bucketBytes, BUCKET_SLOTS,
@@ -106,6 +107,7 @@ function visitRoot(root: usize, logical: u32, width: u32): void {
 
 /** Every chain of `table` that can hold keys of logical bucket `logical`. */
 function visitTable(table: usize, logical: u32, width: u32): void {
+  reachTable(table); // view.ts
   const B = tableB(table);
   if (B <= width) {
     visitChain(table, logical & tableMask(table), logical, width);

@@ -6,12 +6,12 @@
 
 import { KEY_BLOB, VALUE_NUMBER, VALUE_BLOB, blobPtr, blobBytes, blobLenWord, align8, keyInSlot } from "./layout";
 import { hashInline, hashBytes } from "./hash";
-import { memoryBytes } from "./alloc";
+import { reachable } from "./view";
 import { retire } from "./epoch";
 
 /** True when `bytes` bytes at `ptr` lie inside the memory (memory never shrinks). */
 @inline export function inBounds(ptr: usize, bytes: u32): bool {
-  return <u64>ptr + bytes <= memoryBytes();
+  return reachable(<u64>ptr + bytes);
 }
 
 /** Precondition: both blocks are 8-aligned and at least align8(length) long (see hashBytes). */

@@ -12,6 +12,7 @@
 // Blob values follow the key in staging (at `dataEnd`, 8-aligned), an expected value after the
 // new one; inline values travel as f64 parameters.
 
+import { reach } from "./view";
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, HDR_TABLES_GEN, HDR_KEY_KIND, HDR_VALUE_KIND, HDR_SEED,
   HDR_STRATEGY, STRATEGY_CONCURRENT, STRATEGY_READ_MOSTLY, VALUE_DELETED, HDR_ROOT, ROOT_TABLE, ROOT_OLD_TABLE,
@@ -173,6 +174,7 @@ function copyBlob(word: u64): u64 {
   if (bytes == 0) return blobWord(0, blobLenWord(word));
   const ptr = alloc(bytes);
   if (ptr == 0) return u64.MAX_VALUE;
+  reach(<u64>blobPtr(word) + bytes);
   memory.copy(ptr, blobPtr(word), bytes);
   return blobWord(ptr, blobLenWord(word));
 }
@@ -199,6 +201,7 @@ function putResult(word: u64): i32 {
   }
   const bytes = blobBytes(word);
   if (dataEnd + <usize>bytes > <usize>stagingSize) return needSpace(dataEnd + bytes);
+  reach(<u64>blobPtr(word) + bytes); // view.ts: another thread may have allocated the blob
   memory.copy(staging + dataEnd, blobPtr(word), bytes);
   store<u32>(staging, blobLenWord(word), STAGE_RESULT_LEN);
   store<u32>(staging, <u32>dataEnd, STAGE_RESULT_AT);
@@ -220,6 +223,7 @@ function lookup(): i32 {
     if (tablesGen() != gen) continue; // a table was retired: the masks may be stale bytes
     if (old != 0) { // R3: a key lives in the old table until its bucket is evacuated
       const head = tableBucket(old, <u32>probeHash & oldMask);
+      reach(<u64>head + bucketBytes()); // view.ts
       const status = readChain(head, probeTop, probeWord, keyKind, gen);
       if (status == READ_FOUND || status == READ_MISSING) {
         lookupHead = head;
@@ -228,6 +232,7 @@ function lookup(): i32 {
       if (status != READ_EVACUATED) continue;
     }
     const head = tableBucket(table, <u32>probeHash & mask); // R4
+    reach(<u64>head + bucketBytes());
     const status = readChain(head, probeTop, probeWord, keyKind, gen);
     if (status == READ_FOUND || status == READ_MISSING) {
       lookupHead = head;
@@ -308,6 +313,7 @@ function lockChain(): usize {
     let target = table;
     if (old != 0 && growWork(old, probeHash, keyKind, seed) == OUT_OF_MEMORY) target = old;
     const head = tableBucket(target, <u32>probeHash & tableMask(target));
+    reach(<u64>head + bucketBytes()); // view.ts
     if (chainLocks) lock(head + BKT_LOCK); // W3
     if ((version(head) & VERSION_EVACUATED) == 0) { // W4
       lockedTable = target;

@@ -20,6 +20,7 @@
 // the value itself cannot share between two tables), and a DELETED entry falls back to the dirty
 // table (Go's expunged entry is shared with the dirty map instead).
 
+import { reachTable } from "./view";
 import {
   MAP_HEADER, HDR_ROOT, HDR_TABLES_GEN, HDR_RM_LOCK, HDR_RM_DIRTY, HDR_RM_MISSES,
   HDR_RM_LOCKED_READS, HDR_RM_PROMOTIONS, HDR_RM_RETRY_AT, HDR_RM_FAILED, RM_DIRTY_ROOT,
@@ -350,6 +351,7 @@ function copyRoot(root: usize, into: usize): bool {
 }
 
 function copyTable(table: usize, into: usize): bool {
+  reachTable(table); // view.ts
   const keyKind = mapKeyKind();
   const seed = mapSeed();
   const mask = tableMask(into);
@@ -389,6 +391,7 @@ function dropCopy(table: usize): void {
 
 /** Retires an unpublished table's buckets, and the key blobs of its DELETED entries. */
 function retireTable(table: usize): void {
+  reachTable(table);
   const blobKeys = mapKeyKind() == KEY_BLOB;
   const buckets = tableMask(table) + 1;
   for (let index: u32 = 0; index < buckets; index++) {

@@ -9,7 +9,7 @@ import {
 import { load32 } from "./lock";
 import { pin, unpin } from "./epoch";
 import { totalCount, threadHigh } from "./thread";
-import { memoryBytes } from "./alloc";
+import { memoryBytes, reachTable } from "./view";
 import { stagingArea, deletesByMark } from "./map";
 import { rootAt, rootCount } from "./root";
 
@@ -25,6 +25,8 @@ export function stats(): void {
     const root = i < rootCount() ? rootAt(i) : RM_DIRTY_ROOT;
     const table = load32(root + ROOT_TABLE);
     const old = load32(root + ROOT_OLD_TABLE);
+    reachTable(table); // view.ts
+    if (old != 0) reachTable(old);
     if (tableB(table) > B) B = tableB(table);
     buckets += <f64>(tableMask(table) + 1);
     overflow += <f64>(load32(table, TBL_OVERFLOW_COUNT) + (old != 0 ? load32(old, TBL_OVERFLOW_COUNT) : 0));
