@@ -14,9 +14,9 @@
 
 import {
   BKT_TOPHASH, BKT_VERSION, bucketOverflow, SLOT_KEY, SLOT_VALUE, SLOT_KEY_BYTES, VERSION_WRITING,
-  VERSION_STEP, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord, bucketBytes,
+  VERSION_STEP, TOPHASH_DELETED, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord, bucketBytes,
 } from "./layout";
-import { load32, load64, store8, store32, store64 } from "./lock";
+import { load32, load64, store8, store32, store64, swap64, cas64 } from "./lock";
 import { reach } from "./view";
 
 const LSB: u64 = 0x0101010101010101;
@@ -35,6 +35,16 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 /** High bit set in each empty slot's byte. */
 @inline export function matchEmpty(tophashes: u64): u64 {
   return zeroBytes(tophashes);
+}
+
+/** High bit set in each deleted slot's byte (a tombstone: layout.ts TOPHASH_DELETED). */
+@inline export function matchDeleted(tophashes: u64): u64 {
+  return zeroBytes(tophashes ^ (<u64>TOPHASH_DELETED * LSB));
+}
+
+/** Whether slot `slot` of a bucket with these tophash bytes is a tombstone. */
+@inline export function isDeleted(tophashes: u64, slot: u32): bool {
+  return <u8>(tophashes >> (<u64>slot << 3)) == TOPHASH_DELETED;
 }
 
 /** The slot index of the lowest flagged byte of a match mask. */
@@ -92,6 +102,14 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 }
 @inline export function setSlotValue(bucket: usize, slot: u32, value: u64): void {
   store64(slotAddr(bucket, slot), value, SLOT_VALUE);
+}
+/** Replaces the value word and returns the one it replaced (C4, C5: chainBury, evacuate). */
+@inline export function swapSlotValue(bucket: usize, slot: u32, value: u64): u64 {
+  return swap64(slotAddr(bucket, slot), value, SLOT_VALUE);
+}
+/** CASes the value word from `expected` to `next`; returns the word it found. */
+@inline export function casSlotValue(bucket: usize, slot: u32, expected: u64, next: u64): u64 {
+  return cas64(slotAddr(bucket, slot), expected, next, SLOT_VALUE);
 }
 @inline export function setOverflow(bucket: usize, next: usize): void {
   store32(bucket + bucketOverflow(), <u32>next);

@@ -8,17 +8,19 @@
 import { reachTable } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, bucketBytes, KEY_BLOB, VALUE_BLOB,
-  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, blobPtr, blobBytes, tableBucket, tableMask,
+  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, VALUE_TOMBSTONE, TOPHASH_DELETED, blobPtr, blobBytes,
+  tableBucket, tableMask,
 } from "./layout";
 import { lock, unlock, load32, add32, store64 } from "./lock";
-import { pin, unpin, retire } from "./epoch";
+import { pin, unpin, retire, tick, epochNow } from "./epoch";
 import { countEntries } from "./thread";
 import {
-  version, tophashes, usedSlots, overflowOf, slotKey, slotValue, setOverflow, beginWrite, endWrite,
+  version, tophashes, usedSlots, isDeleted, overflowOf, slotKey, slotValue, swapSlotValue, setTophash,
+  setOverflow, beginWrite, endWrite,
 } from "./bucket";
 import { isEvacuated } from "./evacuate";
 import { retireKey } from "./keys";
-import { mapKeyKind, mapValueKind, deletesByMark } from "./map";
+import { mapKeyKind, mapValueKind, deletesByMark, overwritesByCas } from "./map";
 import { currentRoot, rootCount, useRoot } from "./root";
 
 /** Returns OK (the status the 'owned' variant, owner.ts, may replace with a misuse). */
@@ -63,19 +65,28 @@ function clearTable(table: usize): bool {
   return metEvacuated;
 }
 
-/** Precondition: the chain at `head` is locked and not EVACUATED. */
+/**
+ * Precondition: the chain at `head` is locked and not EVACUATED. Where overwrites take no lock
+ * (C5), each entry is buried as a delete buries it: its value swapped for a tombstone, so that a
+ * CAS that found it fails, and its slot kept from other keys until the tombstone is old enough.
+ */
 function clearChain(table: usize, head: usize): void {
   const keyKind = mapKeyKind();
   const valueKind = mapValueKind();
+  const bury = overwritesByCas();
+  const tombstone = VALUE_TOMBSTONE | <u64>epochNow();
   const overflow = overflowOf(head);
   beginWrite(head);
   let removed: i32 = 0;
   let bucket = head;
   while (bucket != 0) {
-    const used = usedSlots(tophashes(bucket));
+    const tops = tophashes(bucket);
+    const used = usedSlots(tops);
     for (let slot: u32 = 0; slot < used; slot++) {
+      if (isDeleted(tops, slot)) continue; // a tombstone: counted out and its key retired already
       const key = slotKey(bucket, slot);
-      const value = slotValue(bucket, slot);
+      const value = bury ? swapSlotValue(bucket, slot, tombstone) : slotValue(bucket, slot);
+      if (bury) setTophash(bucket, slot, TOPHASH_DELETED);
       retireKey(key, keyKind);
       if (value == VALUE_DELETED && deletesByMark()) continue; // read-mostly (M5): counted out already
       if (valueKind == VALUE_BLOB) retire(blobPtr(value), blobBytes(value));
@@ -83,9 +94,10 @@ function clearChain(table: usize, head: usize): void {
     }
     bucket = overflowOf(bucket);
   }
-  store64(head, 0, BKT_TOPHASH);
+  if (!bury) store64(head, 0, BKT_TOPHASH);
   setOverflow(head, 0);
   endWrite(head);
+  if (bury && removed != 0) tick();
   // The overflow buckets are unreachable now; retire them (readers inside see the new version).
   bucket = overflow;
   while (bucket != 0) {

@@ -13,13 +13,14 @@
 //   7  a bucket does not start on a cache line (layout.ts, "Buckets"; alloc.ts, "Alignment")
 //   8  strategy 'sharded': an entry sits in a shard other than the one its hash names (root.ts
 //      shardOf), where lookups never look: an operation that ran in a stale root would do this
+//   9  a tombstone (tophash DELETED) whose value word is not a TOMBSTONE (table.ts chainBury)
 
 import { reachTable } from "./view";
 import {
   MAP_HEADER, HDR_TABLE, HDR_OLD_TABLE, TBL_OVERFLOW_COUNT, BUCKET_SLOTS, STAGE_RESULT, CACHE_LINE,
   tableBucket, tableMask,
 } from "./layout";
-import { tophashes, usedSlots, overflowOf, slotKey, slotValue, matchTophash } from "./bucket";
+import { tophashes, usedSlots, isDeleted, overflowOf, slotKey, slotValue, matchTophash } from "./bucket";
 import { keyHash, keyEquals } from "./keys";
 import { isEvacuated, startGrowth } from "./evacuate";
 import { pin, unpin } from "./epoch";
@@ -29,7 +30,7 @@ import { classOf, classSize } from "./alloc";
 import { hashInline } from "./hash";
 import { mapKeyKind, mapSeed, stagingArea, deletesByMark } from "./map";
 import { readLock, readUnlock } from "./rwlock";
-import { HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE, RM_DIRTY_ROOT, VALUE_DELETED } from "./layout";
+import { HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE, RM_DIRTY_ROOT, VALUE_DELETED, VALUE_TOMBSTONE } from "./layout";
 import { rootAt, rootCount, currentRoot, shardOf } from "./root";
 
 let entries: i64 = 0;
@@ -76,6 +77,10 @@ function checkTable(table: usize, old: usize, shard: i32): i32 {
       if (bucket != head && used == 0) return fail(2, index);
       if (used < BUCKET_SLOTS && (tops >> (<u64>used << 3)) != 0) return fail(2, index);
       for (let slot: u32 = 0; slot < used; slot++) {
+        if (isDeleted(tops, slot)) { // a tombstone: its words are dead, its value says when it died
+          if ((slotValue(bucket, slot) & ~<u64>u32.MAX_VALUE) != VALUE_TOMBSTONE) return fail(9, index);
+          continue;
+        }
         const key = slotKey(bucket, slot);
         const hash = keyHash(key, keyKind, seed);
         if ((<u32>hash & mask) != index) return fail(1, index);
@@ -103,7 +108,10 @@ function appearsBefore(head: usize, bucket: usize, slot: u32, key: u64, keyKind:
   let at = head;
   while (true) {
     const end = at == bucket ? slot : usedSlots(tophashes(at));
-    for (let i: u32 = 0; i < end; i++) if (keyEquals(slotKey(at, i), key, keyKind)) return true;
+    const tops = tophashes(at);
+    for (let i: u32 = 0; i < end; i++) {
+      if (!isDeleted(tops, i) && keyEquals(slotKey(at, i), key, keyKind)) return true;
+    }
     if (at == bucket) return false;
     at = overflowOf(at);
   }

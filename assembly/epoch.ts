@@ -27,6 +27,20 @@ import { lock, unlock, tryLock } from "./lock";
 
 @inline function globalEpoch(): u32 { return atomic.load<u32>(MAP_HEADER + HDR_EPOCH); }
 
+/** The global epoch: a tombstone records it (table.ts chainBury) and ages by it (isAged). */
+@inline export function epochNow(): u32 { return globalEpoch(); }
+
+/**
+ * Whether a slot deleted when the global epoch read `buried` may take another key now. A writer
+ * that could still CAS the slot's old value pinned before the delete, so at an epoch of at most
+ * buried + STEP (the deleter was pinned itself, which holds the global epoch below its own + 2
+ * steps); while it stays pinned the global epoch stays below buried + 3 steps (C4 in
+ * assembly/README.md).
+ */
+@inline export function isAged(buried: u32, now: u32): bool {
+  return now - buried >= 3 * EPOCH_STEP;
+}
+
 /** E1. Writers, iterators and evacuators call this first; readers validate instead (R1). */
 @inline export function pin(): void {
   atomic.store<u32>(selfSlot(), globalEpoch() | EPOCH_PINNED, TS_EPOCH);
@@ -52,9 +66,8 @@ import { lock, unlock, tryLock } from "./lock";
  */
 export function retire(ptr: usize, sizeBytes: u32): void {
   if (ptr == 0) return;
-  const slot = selfSlot();
   const now = globalEpoch();
-  const bin = binAt(slot + TS_RETIRE_BINS, now);
+  const bin = binAt(selfSlot() + TS_RETIRE_BINS, now);
   let head = load<u32>(bin, BIN_HEAD);
   if (head != 0 && load<u32>(bin, BIN_EPOCH) != now) {
     // Same bin index, other epoch: it is three steps old, so nobody can still see it.
@@ -65,7 +78,16 @@ export function retire(ptr: usize, sizeBytes: u32): void {
   store<u32>(ptr, sizeBytes, RETIRED_SIZE);
   store<u32>(bin, <u32>ptr, BIN_HEAD);
   store<u32>(bin, now, BIN_EPOCH);
-  const retired = load<u32>(slot, TS_RETIRE_COUNT) + 1;
+  tick();
+}
+
+/**
+ * Counts one retirement, or one tombstone (which ages only as the epoch moves, and a map of
+ * inline keys and values retires nothing on delete), and every COLLECT_EVERY of them collects.
+ */
+export function tick(weight: u32 = 1): void {
+  const slot = selfSlot();
+  const retired = load<u32>(slot, TS_RETIRE_COUNT) + weight;
   if (retired >= COLLECT_EVERY) {
     store<u32>(slot, 0, TS_RETIRE_COUNT);
     collect();

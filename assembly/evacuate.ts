@@ -18,13 +18,16 @@ import { reachTable } from "./view";
 import { currentRoot, rootEntries } from "./root";
 import {
   MAP_HEADER, HDR_TABLES_GEN, ROOT_TABLE, ROOT_OLD_TABLE, ROOT_GROW_LOCK, TBL_NEVACUATE,
-  TBL_EVACUATED, BKT_LOCK, BKT_VERSION, bucketBytes, BUCKET_SLOTS, VERSION_EVACUATED,
+  TBL_EVACUATED, BKT_LOCK, BKT_VERSION, bucketBytes, BUCKET_SLOTS, VERSION_EVACUATED, VERSION_WRITING,
+  VALUE_MOVED,
   VERSION_STEP, TBL_B, TBL_BUCKET_MASK, TBL_NEXT, TBL_SIZE_BYTES, TBL_OVERFLOW_COUNT,
   LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, maxB, tableBucket, tableBytes, tableB, tableMask, tableNext,
 } from "./layout";
 import {
-  tophashes, usedSlots, overflowOf, slotKey, slotValue, version, setTophash, setSlot, setOverflow,
+  tophashes, usedSlots, isDeleted, overflowOf, slotKey, slotValue, swapSlotValue, setSlotValue,
+  version, setTophash, setSlot, setOverflow, beginWrite, endWrite,
 } from "./bucket";
+import { overwritesByCas } from "./map";
 import { lock, unlock, tryLock, load32, store32, add32, cas32 } from "./lock";
 import { allocZeroed, free } from "./alloc";
 import { retire } from "./epoch";
@@ -140,10 +143,17 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
   let xTail = xHead, yTail = yHead;
   let xUsed: u32 = 0, yUsed: u32 = 0;
   let added: u32 = 0;
+  // C5: where overwrites take no lock, each value is taken with a swap to MOVED, so that a CAS
+  // either came before the swap (and is copied) or fails and goes to the new table. Readers
+  // must not return MOVED: the bracket makes them retry until EVACUATED.
+  const freeze = overwritesByCas();
+  if (freeze) beginWrite(oldHead);
   let bucket = oldHead;
   while (bucket != 0) {
-    const used = usedSlots(tophashes(bucket));
+    const tops = tophashes(bucket);
+    const used = usedSlots(tops);
     for (let slot: u32 = 0; slot < used; slot++) {
+      if (isDeleted(tops, slot)) continue; // a tombstone is left behind
       const key = slotKey(bucket, slot);
       const hash = keyHash(key, keyKind, seed);
       const toY = doubling && ((hash >> oldB) & 1) != 0;
@@ -152,6 +162,10 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
       if (tailUsed == BUCKET_SLOTS) {
         const fresh = allocZeroed(bucketBytes());
         if (fresh == 0) {
+          if (freeze) {
+            thaw(oldHead, xHead, yHead, doubling, oldB, keyKind, seed);
+            endWrite(oldHead);
+          }
           rollBack(xHead, yHead);
           unlock(lockWord);
           return OUT_OF_MEMORY;
@@ -162,7 +176,7 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
         added++;
       }
       // Destinations are private until EVACUATED is stored below, so no version bracket here.
-      setSlot(tail, tailUsed, key, slotValue(bucket, slot));
+      setSlot(tail, tailUsed, key, freeze ? swapSlotValue(bucket, slot, VALUE_MOVED) : slotValue(bucket, slot));
       setTophash(tail, tailUsed, tophash(hash));
       if (toY) { yTail = tail; yUsed = tailUsed + 1; } else { xTail = tail; xUsed = tailUsed + 1; }
     }
@@ -171,7 +185,7 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
   }
   if (added != 0) add32(next, added, TBL_OVERFLOW_COUNT);
   // G4: publish. Readers still in the old chain see the version change and retry (R6).
-  store32(oldHead, (version(oldHead) + VERSION_STEP) | VERSION_EVACUATED, BKT_VERSION);
+  store32(oldHead, ((version(oldHead) & ~VERSION_WRITING) + VERSION_STEP) | VERSION_EVACUATED, BKT_VERSION);
   let overflow = overflowOf(oldHead);
   while (overflow != 0) {
     const after = overflowOf(overflow);
@@ -182,6 +196,34 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
   unlock(lockWord);
   if (add32(old, 1, TBL_EVACUATED) + 1 == tableMask(old) + 1) finishGrowth(old);
   return OK;
+}
+
+/**
+ * Before a rollback where values were frozen: puts back each MOVED value of the old chain from
+ * its copy, which the destinations hold in the old chain's order, X and Y apart.
+ */
+function thaw(oldHead: usize, xHead: usize, yHead: usize, doubling: bool, oldB: u32, keyKind: u32, seed: u64): void {
+  let x = xHead, y = yHead;
+  let xAt: u32 = 0, yAt: u32 = 0;
+  let bucket = oldHead;
+  while (bucket != 0) {
+    const tops = tophashes(bucket);
+    const used = usedSlots(tops);
+    for (let slot: u32 = 0; slot < used; slot++) {
+      if (isDeleted(tops, slot)) continue;
+      if (slotValue(bucket, slot) != VALUE_MOVED) return; // the copy stopped before this entry
+      const toY = doubling && ((keyHash(slotKey(bucket, slot), keyKind, seed) >> oldB) & 1) != 0;
+      if (toY) {
+        if (yAt == BUCKET_SLOTS) { y = overflowOf(y); yAt = 0; }
+        setSlotValue(bucket, slot, slotValue(y, yAt++));
+      } else {
+        if (xAt == BUCKET_SLOTS) { x = overflowOf(x); xAt = 0; }
+        setSlotValue(bucket, slot, slotValue(x, xAt++));
+      }
+    }
+    if (used < BUCKET_SLOTS) break;
+    bucket = overflowOf(bucket);
+  }
 }
 
 /** Undoes a partial copy: the destinations were private, so emptying them is enough. */

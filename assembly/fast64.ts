@@ -56,11 +56,11 @@ import { reach } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
   VALUE_INT32, STAGE_RESULT, STAGE_STATUS, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytes, BKT_LOCK, SLOT_KEY,
-  SLOT_VALUE, SLOT_KEY_BYTES, tableBucket, tableMask, slotAddr, blobLenWord, align8,
+  SLOT_VALUE, SLOT_KEY_BYTES, tableBucket, tableMask, slotAddr, blobLenWord, align8, isReservedValue,
 } from "./layout";
 import { OK, FOUND, NOT_FOUND } from "./status";
 import { hashInline, hashStart, hashStep, tailMask, fmix64, tophash, numberKeyBits } from "./hash";
-import { load32, load64, store64, tryLock, unlock } from "./lock";
+import { load32, load64, store64, cas64, tryLock, unlock } from "./lock";
 import { pin, unpin } from "./epoch";
 import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, version } from "./bucket";
 import { tablesGen } from "./table";
@@ -70,6 +70,7 @@ import { readStall, writeStall } from "./hooks";
 import {
   get, has as hasGeneral, set as setGeneral, add as addGeneral, remove as removeGeneral, insertHeld, addHeld,
   removeHeld, stagingArea, mapKeyKind, mapValueKind, mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
+  overwritesByCas,
 } from "./map";
 
 // probe's answer when its return value is SENTINEL (a value word can be any 64 bits, so the
@@ -258,24 +259,34 @@ let heldSlot: u32 = 0;
   const root = currentRoot();
   const table = load32(root + ROOT_TABLE); // W2, table first (R2 says why)
   if (load32(root + ROOT_OLD_TABLE) == 0) { // no growth work due: the key's chain is here
-    const head = tableBucket(table, <u32>hash & tableMask(table));
-    reach(<u64>head + bucketBytes()); // view.ts
-    const word = locksChains() ? head + BKT_LOCK : 0;
-    if (word == 0 || tryLock(word)) { // W3 at the first try; a wait is map.ts's business
-      // W4: a growth that started after the loads above may have moved the chain already.
-      if ((version(head) & VERSION_EVACUATED) == 0) {
-        const slot = findLocked(head, tophash(hash), key, bits, blob, place);
-        heldLock = word;
-        if (slot == 0 || place) {
-          heldHead = head;
-          heldTable = table;
-          heldHash = hash;
-        }
-        writeStall();
-        return slot == 0 ? MISSING : slot;
+    return lockIn(table, key, bits, hash, blob, place);
+  }
+  unpin();
+  return 0;
+}
+
+/**
+ * lockPresent from W3 on, pinned, in `table`, which had no old table when it was loaded after
+ * the pin (lockPresent, or findLive for an insert). Answers as lockPresent.
+ */
+@inline function lockIn(table: usize, key: f64, bits: u64, hash: u64, blob: bool, place: bool): usize {
+  const head = tableBucket(table, <u32>hash & tableMask(table));
+  reach(<u64>head + bucketBytes()); // view.ts
+  const word = locksChains() ? head + BKT_LOCK : 0;
+  if (word == 0 || tryLock(word)) { // W3 at the first try; a wait is map.ts's business
+    // W4: a growth that started after the loads above may have moved the chain already.
+    if ((version(head) & VERSION_EVACUATED) == 0) {
+      const slot = findLocked(head, tophash(hash), key, bits, blob, place);
+      heldLock = word;
+      if (slot == 0 || place) {
+        heldHead = head;
+        heldTable = table;
+        heldHash = hash;
       }
-      if (word != 0) unlock(word);
+      writeStall();
+      return slot == 0 ? MISSING : slot;
     }
+    if (word != 0) unlock(word);
   }
   unpin();
   return 0;
@@ -308,6 +319,113 @@ let heldSlot: u32 = 0;
   return 0;
 }
 
+// ── Writers without a lock: the overwrite of a present key by CAS (C1–C6) ──────────────────────
+/** findLive's answer when it cannot say (a growth under way): map.ts does the whole operation. */
+const UNSURE: usize = 1;
+/** The table findLive searched: an insert locks its chain there (lockIn) without loading it again. */
+let liveTable: usize = 0;
+
+/**
+ * C1–C2 for strategy 'concurrent' with inline values: pins, and finds the key's live slot in the
+ * current table without the lock. Returns the slot address, still pinned (C3 follows); 0 when the
+ * key is not there, still pinned (the insert takes the lock: lockPresent); UNSURE, unpinned, when
+ * a growth is under way. No version is read: in these maps an entry never moves within a table
+ * (a delete leaves a tombstone, C5), so the slot where the key's tophash and key word are seen is
+ * the key's until it is buried or frozen, and then its value word says so (C3).
+ */
+@inline function findLive(key: f64, bits: u64, hash: u64, blob: bool): usize {
+  pin(); // C1: before the table is loaded, and before any slot is read (C4 counts on it)
+  const root = currentRoot();
+  const table = load32(root + ROOT_TABLE);
+  if (load32(root + ROOT_OLD_TABLE) != 0) {
+    unpin();
+    return UNSURE;
+  }
+  liveTable = table;
+  const top = tophash(hash);
+  let bucket = tableBucket(table, <u32>hash & tableMask(table));
+  reach(<u64>bucket + bucketBytes()); // view.ts
+  while (true) {
+    const tops = tophashes(bucket);
+    let match = matchTophash(tops, top);
+    while (match != 0) {
+      const at = slotAddr(bucket, firstSlot(match));
+      if (keyAt(at, key, bits, blob)) return at;
+      match &= match - 1;
+    }
+    if (matchEmpty(tops) != 0) return 0;
+    bucket = overflowOf(bucket);
+    if (bucket == 0) return 0;
+  }
+}
+
+/**
+ * C3: CASes the value word at `at` from what it holds to `value` (set) or to itself + `delta`
+ * (add: `value` unused). True when stored, and unpinned (C6). False, still pinned, when the word
+ * is reserved: the key was deleted (a tombstone) or its chain evacuated (MOVED) since C2.
+ */
+@inline function casLive(at: usize, value: u64, delta: f64, adding: bool): bool {
+  writeStall();
+  let seen = load64(at, SLOT_VALUE);
+  while (!isReservedValue(seen)) {
+    const next = adding ? reinterpret<u64>(sumOf(reinterpret<f64>(seen), delta)) : value;
+    const found = cas64(at, seen, next, SLOT_VALUE);
+    if (found == seen) {
+      if (adding) store<f64>(stagingArea(), reinterpret<f64>(next), STAGE_RESULT);
+      unpin(); // C6
+      return true;
+    }
+    seen = found; // another overwrite came first: the slot is still this key's (C4)
+  }
+  return false;
+}
+
+/**
+ * set or add of an inline value without the chain lock (C1–C6), for 'concurrent' maps: OK when
+ * the key was present and is overwritten; otherwise what the locked path answers (W1–W10).
+ */
+@inline function overwriteByCas(key: f64, value: f64, delta: f64, adding: bool, blob: bool): i32 {
+  if (blob && !shortStaged(key)) return adding ? addGeneral(key, delta) : setGeneral(key, value, 0);
+  const bits = blob ? 0 : keyBits(key);
+  const hash = keyHash(key, bits, blob);
+  const at = findLive(key, bits, hash, blob);
+  if (at == UNSURE) return adding ? addGeneral(key, delta) : setGeneral(key, value, 0);
+  if (at == 0) return insertPinned(key, value, delta, adding, bits, hash, blob);
+  if (casLive(at, adding ? 0 : inlineValueWord(value), delta, adding)) return OK;
+  unpin();
+  // Deleted or evacuated since C2: the locked path, which inserts (W1–W10).
+  return adding ? addLocked(key, delta) : setLocked(key, value);
+}
+
+/**
+ * The key was missing at C2: lock its chain in the table findLive searched, still pinned (W3,
+ * W4), and insert (map.ts insertHeld, addHeld); or, if another thread inserted it meanwhile,
+ * overwrite it under the lock, still by CAS (C3: overwrites without the lock may race this one).
+ */
+@inline function insertPinned(key: f64, value: f64, delta: f64, adding: bool, bits: u64, hash: u64, blob: bool): i32 {
+  const slot = lockIn(liveTable, key, bits, hash, blob, false);
+  if (slot == MISSING) {
+    return adding ? addHeld(key, delta, heldHash, heldHead, heldTable) : insertHeld(key, value, heldHash, heldHead, heldTable);
+  }
+  if (slot == 0) return adding ? addGeneral(key, delta) : setGeneral(key, value, 0);
+  if (adding) {
+    let seen = load64(slot, SLOT_VALUE);
+    while (true) {
+      const sum = reinterpret<u64>(sumOf(reinterpret<f64>(seen), delta));
+      const found = cas64(slot, seen, sum, SLOT_VALUE);
+      if (found == seen) {
+        store<f64>(stagingArea(), reinterpret<f64>(sum), STAGE_RESULT);
+        break;
+      }
+      seen = found;
+    }
+  } else {
+    store64(slot, inlineValueWord(value), SLOT_VALUE);
+  }
+  release();
+  return OK;
+}
+
 /** W8 and W10 after lockPresent. */
 @inline function release(): void {
   if (heldLock != 0) unlock(heldLock);
@@ -334,6 +452,15 @@ function lockPresentBlobPlace(key: f64): usize { return lockPresent(key, true, t
  * insert of a missing one handed to map.ts with the chain still held (insertHeld).
  */
 export function set(key: f64, value: f64, valueLen: i32): i32 {
+  if (overwritesByCas()) {
+    return mapKeyKind() == KEY_BLOB ? setByCasBlob(key, value) : overwriteByCas(key, value, 0, false, false);
+  }
+  return setLocked(key, value, valueLen);
+}
+function setByCasBlob(key: f64, value: f64): i32 { return overwriteByCas(key, value, 0, false, true); }
+
+/** set with the chain lock (W1–W10), for maps whose overwrites take it, and inserts. */
+@inline function setLocked(key: f64, value: f64, valueLen: i32 = 0): i32 {
   if (mapValueKind() != VALUE_BLOB) {
     const slot = lockPresentKey(key, false);
     if (slot == MISSING) return insertHeld(key, value, heldHash, heldHead, heldTable);
@@ -351,6 +478,15 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
  * handed to map.ts with the chain still held (addHeld). Values are inline.
  */
 export function add(key: f64, delta: f64): i32 {
+  if (overwritesByCas()) {
+    return mapKeyKind() == KEY_BLOB ? addByCasBlob(key, delta) : overwriteByCas(key, 0, delta, true, false);
+  }
+  return addLocked(key, delta);
+}
+function addByCasBlob(key: f64, delta: f64): i32 { return overwriteByCas(key, 0, delta, true, true); }
+
+/** add with the chain lock (W1–W10), for maps whose overwrites take it, and inserts. */
+@inline function addLocked(key: f64, delta: f64): i32 {
   const slot = lockPresentKey(key, false);
   if (slot == MISSING) return addHeld(key, delta, heldHash, heldHead, heldTable);
   if (slot == 0) return addGeneral(key, delta);

@@ -28,7 +28,7 @@ import { OK, DONE, NEEDS_SPACE } from "./status";
 import { load32 } from "./lock";
 import { currentRoot } from "./root";
 import { pin, unpin } from "./epoch";
-import { version, tophashes, usedSlots, overflowOf, slotKey, slotValue } from "./bucket";
+import { version, tophashes, usedSlots, isDeleted, overflowOf, slotKey, slotValue } from "./bucket";
 import { keyHash, inBounds } from "./keys";
 import { mapKeyKind, mapValueKind, mapSeed, stagingArea, stagingBytes, deletesByMark } from "./map";
 
@@ -165,8 +165,10 @@ function copyChain(head: usize, v1: u32, logical: u32, width: u32, filter: bool)
   const mask: u64 = (<u64>1 << width) - 1;
   let bucket = head;
   while (true) {
-    const used = usedSlots(tophashes(bucket));
+    const tops = tophashes(bucket);
+    const used = usedSlots(tops);
     for (let slot: u32 = 0; slot < used; slot++) {
+      if (isDeleted(tops, slot)) continue; // a tombstone (C5)
       const key = slotKey(bucket, slot);
       const value = slotValue(bucket, slot);
       if (version(head) != v1) return false; // the words may be torn: check before dereferencing

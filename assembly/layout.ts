@@ -152,6 +152,17 @@
 // away from the values it is given.
 @inline export const VALUE_DELETED: u64 = 0x7ff4000000000000;
 
+// Strategy 'concurrent' with inline values, whose overwrites take no lock (fast64.ts, C1–C6 in
+// assembly/README.md): a deleted entry's value word becomes TOMBSTONE with the global epoch of
+// the delete in its low 32 bits, and its tophash DELETED (table.ts chainBury). An evacuated
+// entry's value word becomes MOVED before it is copied (evacuate.ts). Both are signalling NaNs,
+// like VALUE_DELETED, and no stored value is one: map.ts inlineValueWord makes every NaN the
+// canonical quiet one. isReservedValue tells all three (and 0x7ff7…) apart with one compare.
+@inline export const VALUE_TOMBSTONE: u64 = 0x7ff5000000000000;
+@inline export const VALUE_MOVED: u64 = 0x7ff6000000000000;
+@inline export function isReservedValue(word: u64): bool { return (word >> 50) == (0x7ff4 >> 2); }
+@inline export function tombstoneEpoch(word: u64): u32 { return <u32>word; }
+
 // ── The read/write lock word (rwlock.ts, strategy 'rwlock') ───────────────────────────────────
 // ╒════════════ rwState (32 bits) ════════════════════════════════════════════╕
 // │ bits 0-7   active readers (at most MAX_THREADS: one operation per thread) │
@@ -334,7 +345,7 @@
 
 // ── Buckets ────────────────────────────────────────────────────────────────────────────────────
 // ╒═════════════ Bucket: 192 bytes, or 320 for blob keys (whole cache lines) ═════════════════╕
-// │   0   8  tophash   one byte per slot: 0 = empty, else the hash's top byte (>= MIN_TOPHASH) │
+// │   0   8  tophash   one byte per slot: 0 = empty, 1 = deleted, else the hash's top byte    │
 // │   8   4  lock      head buckets: the chain's lock word (lock.ts)                          │
 // │  12   4  version   head buckets: the chain's seqlock version (W5/W7, R4/R6)               │
 // │  16      slots     8 slots, each one of:                                                  │
@@ -419,9 +430,11 @@ export function setGeometry(keyKind: u32): void {
   return shortKeysInSlots && blobBytes(word) <= SHORT_KEY_BYTES;
 }
 
-// Tophash encodings: 0 marks an empty slot; a hash whose top byte is 0 is stored as MIN_TOPHASH.
+// Tophash encodings: 0 marks an empty slot, 1 a deleted one (a tombstone: its key and value words
+// are dead; table.ts chainBury); a hash whose top byte is below MIN_TOPHASH is stored as MIN_TOPHASH.
 @inline export const TOPHASH_EMPTY: u8 = 0;
-@inline export const MIN_TOPHASH: u8 = 1;
+@inline export const TOPHASH_DELETED: u8 = 1;
+@inline export const MIN_TOPHASH: u8 = 2;
 
 // Version word of a head bucket: WRITING while a writer changes the chain (readers retry),
 // EVACUATED once the chain has been copied to the next table (for good), and a counter above.

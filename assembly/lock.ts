@@ -44,6 +44,12 @@ declare function waitLock(address: i32, expected: i32): void;
 @inline export function add32(ptr: usize, delta: u32, offset: usize = 0): u32 {
   return atomic.add<u32>(ptr + offset, delta);
 }
+@inline export function swap64(ptr: usize, value: u64, offset: usize = 0): u64 {
+  return atomic.xchg<u64>(ptr + offset, value);
+}
+@inline export function cas64(ptr: usize, expected: u64, next: u64, offset: usize = 0): u64 {
+  return atomic.cmpxchg<u64>(ptr + offset, expected, next);
+}
 @inline export function cas32(ptr: usize, expected: u32, next: u32, offset: usize = 0): u32 {
   return atomic.cmpxchg<u32>(ptr + offset, expected, next);
 }

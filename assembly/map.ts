@@ -27,13 +27,13 @@ import {
 } from "./status";
 import { hashInline, hashBytes, tophash, numberKeyBits } from "./hash";
 import { lock, unlock, load32 } from "./lock";
-import { pin, unpin, retire } from "./epoch";
+import { pin, unpin, retire, tick } from "./epoch";
 import { alloc, free } from "./alloc";
 import { selfSlot, countEntries } from "./thread";
 import { valueEquals, retireKey } from "./keys";
-import { version, slotValue, slotKey } from "./bucket";
+import { version, slotValue, slotKey, casSlotValue } from "./bucket";
 import {
-  readChain, chainFind, chainInsert, chainSetValue, chainRemove, tablesGen, readValue,
+  readChain, chainFind, chainInsert, chainSetValue, chainCasValue, chainRemove, chainBury, tablesGen, readValue,
   readVersion, foundBucket, foundSlot, addedOverflow, READ_FOUND, READ_MISSING, READ_EVACUATED,
 } from "./table";
 import { growWork, maybeGrow } from "./evacuate";
@@ -55,8 +55,16 @@ let chainLocks: bool = true;
  * DELETED in place instead of unlinking the entry (M5), and iteration skips DELETED entries.
  */
 let marksDeleted: bool = false;
+/**
+ * Strategy 'concurrent' with inline values: an overwrite of a present key is one CAS on its value
+ * word, with no lock (fast64.ts, C1–C6), so a delete leaves a tombstone (table.ts chainBury), an
+ * evacuation freezes each value before copying it, and every change of a present key's value
+ * under the lock is an atomic swap or CAS too.
+ */
+let casOverwrites: bool = false;
 @inline export function deletesByMark(): bool { return marksDeleted; }
 @inline export function locksChains(): bool { return chainLocks; }
+@inline export function overwritesByCas(): bool { return casOverwrites; }
 
 /** Called after registerThread and whenever the staging area moves. */
 export function loadIdentity(): void {
@@ -66,6 +74,7 @@ export function loadIdentity(): void {
   keyKind = load<u32>(MAP_HEADER + HDR_KEY_KIND);
   setGeometry(keyKind);
   valueKind = load<u32>(MAP_HEADER + HDR_VALUE_KIND);
+  casOverwrites = chainLocks && valueKind != VALUE_BLOB;
   seed = load<u64>(MAP_HEADER + HDR_SEED);
   staging = load<u32>(selfSlot(), TS_STAGING);
   stagingSize = load<u32>(selfSlot(), TS_STAGING_SIZE);
@@ -137,10 +146,16 @@ function setProbe(key: f64): i32 {
 /** The value word of the staged or inline value, or the blob in staging it points into. */
 let stagedValue: u64 = 0;
 
-/** The word of an inline value argument: an int32 is stored as the f64 of the integer. */
+/**
+ * The word of an inline value argument: an int32 is stored as the f64 of the integer, and every
+ * NaN as the canonical one, so that no value is a reserved word (layout.ts isReservedValue).
+ */
 @inline export function inlineValueWord(value: f64): u64 {
-  return reinterpret<u64>(valueKind == VALUE_INT32 ? <f64><i32>value : value);
+  if (valueKind == VALUE_INT32) return reinterpret<u64>(<f64><i32>value);
+  return value != value ? CANONICAL_NAN : reinterpret<u64>(value);
 }
+const CANONICAL_NAN: u64 = 0x7ff8000000000000;
+const TOMBSTONE_TICKS: u32 = 4;
 
 /** Reads a value argument: inline, or a blob in staging at `offset` (not copied). */
 function stageValue(value: f64, lenWord: i32, offset: usize): i32 {
@@ -340,7 +355,7 @@ function insertLocked(head: usize, value: u64): bool {
     key = copyBlob(probeWord);
     if (key == u64.MAX_VALUE) return false;
   }
-  if (!chainInsert(lockedTable, head, probeTop, key, value)) {
+  if (!chainInsert(lockedTable, head, probeTop, key, value, keyKind)) {
     if (ownBlob) discardBlob(key);
     return false;
   }
@@ -440,6 +455,14 @@ function removeFound(head: usize, bucket: usize, slot: u32): void {
     return;
   }
   const key = slotKey(bucket, slot);
+  if (casOverwrites) { // C5: a tombstone, not a move
+    chainBury(head, bucket, slot, u64.MAX_VALUE, valueKind);
+    unlockChain(head); // W8
+    retireKey(key, keyKind); // W9
+    countEntries(-1);
+    tick(TOMBSTONE_TICKS); // the tombstone ages as the epoch moves
+    return;
+  }
   const value = slotValue(bucket, slot);
   const unlinked = chainRemove(lockedTable, head, bucket, slot);
   unlockChain(head); // W8
@@ -503,7 +526,9 @@ export function compareAndSet(key: f64, expected: f64, expectedLen: i32, next: f
   stagedValue = nextWord;
   status = lockAndCompare(expectedWord);
   let replaced: u64 = 0;
-  if (status == FOUND) {
+  if (status == FOUND && casOverwrites) { // C3: an overwrite without the lock may come first
+    status = chainCasValue(foundBucket, foundSlot, expectedWord, stagedValue, valueKind) ? OK : MISMATCH;
+  } else if (status == FOUND) {
     if (ownValue()) {
       replaced = slotValue(foundBucket, foundSlot);
       chainSetValue(lockedHead, foundBucket, foundSlot, ownedValue, valueKind == VALUE_BLOB);
@@ -524,7 +549,19 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
   if (status == OK) status = stageValue(expected, expectedLen, dataEnd);
   if (status != OK) return status;
   status = lockAndCompare(stagedValue);
-  if (status == FOUND) {
+  if (status == FOUND && casOverwrites) { // C5 with C3's compare: the value may move up to the CAS
+    const key = slotKey(foundBucket, foundSlot);
+    if (chainBury(lockedHead, foundBucket, foundSlot, stagedValue, valueKind) == u64.MAX_VALUE) {
+      unlockChain(lockedHead);
+      status = MISMATCH;
+    } else {
+      unlockChain(lockedHead);
+      retireKey(key, keyKind);
+      countEntries(-1);
+      tick();
+      status = OK;
+    }
+  } else if (status == FOUND) {
     removeFound(lockedHead, foundBucket, foundSlot); // unlocks
     status = OK;
   } else {
@@ -540,6 +577,22 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
 }
 
 /**
+ * Adds `delta` to the live value at (bucket, slot) with a CAS loop (C3) and returns the sum.
+ * Precondition: the slot holds a live entry of the caller's key and the caller holds its chain
+ * lock, or has pinned since it found the key there (C4: the slot cannot take another key). The
+ * lock-free caller checks for a reserved word itself; under the lock there is none.
+ */
+@inline export function chainAddValue(bucket: usize, slot: u32, delta: f64): f64 {
+  let value = slotValue(bucket, slot);
+  while (true) {
+    const sum = sumOf(reinterpret<f64>(value), delta);
+    const seen = casSlotValue(bucket, slot, value, reinterpret<u64>(sum));
+    if (seen == value) return sum;
+    value = seen;
+  }
+}
+
+/**
  * The atomic counter: adds `delta` to the number at `key` (a missing key counts as 0) and puts
  * the sum in the result. int32 values wrap as int32 arithmetic does. Precondition: the map's
  * values are inline (the facade checks).
@@ -551,8 +604,10 @@ export function add(key: f64, delta: f64): i32 {
   const head = lockChain();
   let result: i32;
   if (chainFind(head, probeTop, probeWord, keyKind)) {
-    const sum = sumOf(reinterpret<f64>(slotValue(foundBucket, foundSlot)), delta);
-    chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum), false); // inline: W6a
+    const sum = casOverwrites
+      ? chainAddValue(foundBucket, foundSlot, delta) // C3: adds without the lock may come first
+      : sumOf(reinterpret<f64>(slotValue(foundBucket, foundSlot)), delta);
+    if (!casOverwrites) chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum), false); // W6a
     unlockChain(head);
     store<f64>(staging, sum, STAGE_RESULT);
     result = OK;

@@ -366,7 +366,7 @@ function copyTable(table: usize, into: usize): bool {
         const value = slotValue(bucket, slot);
         if (value == VALUE_DELETED) continue;
         const hash = keyHash(key, keyKind, seed);
-        if (!chainInsert(into, tableBucket(into, <u32>hash & mask), tophash(hash), key, value)) return false;
+        if (!chainInsert(into, tableBucket(into, <u32>hash & mask), tophash(hash), key, value, keyKind)) return false;
       }
       if (used < BUCKET_SLOTS) break;
       bucket = overflowOf(bucket);

@@ -14,14 +14,16 @@
 // Results come back in module globals, which are per thread (each thread has its own instance).
 
 import {
-  bucketBytes, BUCKET_SLOTS, TOPHASH_EMPTY, VERSION_WRITING, VERSION_EVACUATED,
-  TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB,
+  bucketBytes, BUCKET_SLOTS, TOPHASH_EMPTY, TOPHASH_DELETED, VERSION_WRITING, VERSION_EVACUATED,
+  TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB, VALUE_TOMBSTONE, tombstoneEpoch, keyInSlot,
 } from "./layout";
 import {
-  matchTophash, matchEmpty, firstSlot, usedSlots, tophashes, overflowOf, slotKey, slotValue,
-  tophashAt, version, setTophash, setSlot, setSlotValue, setOverflow, beginWrite, endWrite,
+  matchTophash, matchEmpty, matchDeleted, firstSlot, usedSlots, tophashes, overflowOf, slotKey,
+  slotValue, tophashAt, version, setTophash, setSlot, setSlotValue, swapSlotValue, casSlotValue,
+  setOverflow, beginWrite, endWrite,
 } from "./bucket";
-import { keyEquals, inBounds } from "./keys";
+import { keyEquals, valueEquals, inBounds } from "./keys";
+import { epochNow, isAged } from "./epoch";
 import { allocZeroed } from "./alloc";
 import { add32, load32 } from "./lock";
 import { readStall } from "./hooks";
@@ -108,22 +110,53 @@ export function chainFind(head: usize, top: u8, probe: u64, keyKind: u32): bool 
 export let addedOverflow: bool = false;
 
 /**
- * Appends a new entry to the locked chain. Returns false, having changed nothing, when the chain
- * needed an overflow bucket and the memory is exhausted. Precondition: the key is not in the chain.
+ * Puts a new entry in the locked chain: into the first tombstone old enough to take another key
+ * (C6 in assembly/README.md), else at the chain's first empty slot. Returns false, having changed
+ * nothing, when the chain needed an overflow bucket and the memory is exhausted.
+ * Precondition: the key is not in the chain.
  */
-export function chainInsert(table: usize, head: usize, top: u8, key: u64, value: u64): bool {
+export function chainInsert(table: usize, head: usize, top: u8, key: u64, value: u64, keyKind: u32): bool {
   let tail = head;
-  let used = usedSlots(tophashes(tail));
-  while (used == BUCKET_SLOTS) {
+  let target: usize = 0;
+  let slot: u32 = 0;
+  let aged: usize = 0;
+  let agedSlot: u32 = 0;
+  const now = epochNow();
+  while (true) {
+    const tops = tophashes(tail);
+    let dead = matchDeleted(tops); // none but in maps whose overwrites take no lock
+    while (dead != 0) {
+      const index = firstSlot(dead);
+      // The key's own tombstone takes it back at once: a CAS that found the key there before
+      // its delete lands on the key again, as if it came after this insert (C6). Under zipfian
+      // churn, hot keys are deleted and inserted again long before a tombstone ages.
+      const dead64 = slotKey(tail, index);
+      if (keyKind != KEY_BLOB ? dead64 == key : keyInSlot(dead64) && keyEquals(dead64, key, keyKind)) {
+        target = tail;
+        slot = index;
+        break;
+      }
+      if (aged == 0 && isAged(tombstoneEpoch(slotValue(tail, index)), now)) {
+        aged = tail;
+        agedSlot = index;
+      }
+      dead &= dead - 1;
+    }
+    if (target != 0) break;
+    slot = usedSlots(tops);
+    if (slot < BUCKET_SLOTS) break; // the end of the chain: an empty slot here
     const next = overflowOf(tail);
     if (next == 0) break;
     tail = next;
-    used = usedSlots(tophashes(tail));
   }
-  let target = tail;
-  let slot = used;
+  if (target == 0 && aged != 0) { // an old tombstone before a new slot: chains stay short
+    target = aged;
+    slot = agedSlot;
+  } else if (target == 0 && slot < BUCKET_SLOTS) {
+    target = tail;
+  }
   addedOverflow = false;
-  if (used == BUCKET_SLOTS) {
+  if (target == 0) {
     target = allocZeroed(bucketBytes()); // before W5, so failure changes nothing
     if (target == 0) return false;
     slot = 0;
@@ -152,6 +185,21 @@ export function chainSetValue(head: usize, bucket: usize, slot: u32, value: u64,
   beginWrite(head); // W5
   setSlotValue(bucket, slot, value); // W6
   endWrite(head); // W7
+}
+
+/**
+ * compareAndSet's replacement of an inline value in a map whose overwrites take no lock (C3): a
+ * CAS loop that stops at the first value not equal to `expected` (keys.ts valueEquals). True if
+ * it stored `next`. Precondition: the chain is locked and (bucket, slot) holds a live entry.
+ */
+export function chainCasValue(bucket: usize, slot: u32, expected: u64, next: u64, valueKind: u32): bool {
+  let value = slotValue(bucket, slot);
+  while (valueEquals(value, expected, valueKind)) {
+    const seen = casSlotValue(bucket, slot, value, next);
+    if (seen == value) return true;
+    value = seen;
+  }
+  return false;
 }
 
 /**
@@ -185,6 +233,39 @@ export function chainRemove(table: usize, head: usize, bucket: usize, slot: u32)
   endWrite(head); // W7
   if (unlinked != 0) add32(table, <u32>-1, TBL_OVERFLOW_COUNT);
   return unlinked;
+}
+
+/**
+ * Deletes the entry at (bucket, slot) of the locked chain by making it a tombstone (C5): its
+ * value word becomes TOMBSTONE with the global epoch, then its tophash DELETED, in a version
+ * bracket (readers that matched the key retry). The slot keeps its place until the tombstone is
+ * old enough for chainInsert to give it another key, so an overwrite that found the key without
+ * the lock can never CAS into another key's entry. With `expected` (not u64.MAX_VALUE) only a
+ * value equal to it (keys.ts valueEquals) is deleted. Returns the value word deleted, or
+ * u64.MAX_VALUE (no value of these maps: a canonical NaN is 0x7ff8…) when it did not equal
+ * `expected`; an overwrite without the lock may change the value up to the swap.
+ */
+export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, valueKind: u32): u64 {
+  beginWrite(head); // W5
+  const tombstone = VALUE_TOMBSTONE | <u64>epochNow();
+  let value: u64;
+  if (expected == u64.MAX_VALUE) {
+    value = swapSlotValue(bucket, slot, tombstone);
+  } else {
+    value = slotValue(bucket, slot);
+    while (true) {
+      if (!valueEquals(value, expected, valueKind)) {
+        endWrite(head);
+        return u64.MAX_VALUE;
+      }
+      const seen = casSlotValue(bucket, slot, value, tombstone);
+      if (seen == value) break;
+      value = seen;
+    }
+  }
+  setTophash(bucket, slot, TOPHASH_DELETED);
+  endWrite(head); // W7
+  return value;
 }
 
 /** Calls no code: debug builds compile the assertions in, release builds drop them. */

@@ -12,6 +12,14 @@ import { debugModule } from 'sharemap/testing';
 export const RUN_TIMEOUT_MS = 60_000;
 export const THREAD_COUNTS = [2, 4] as const;
 
+/**
+ * The largest B a one-bucket run may end with. Deletes leave tombstones that keep their slots for
+ * a grace period (assembly/README.md, C4), so an insert may link an overflow bucket, and G1 then
+ * sums the striped size counters without a snapshot: a delete and an insert racing with it can
+ * count 7 entries for a moment and double the table once. The keys stay in two buckets at most.
+ */
+export const ONE_DOUBLING = 1;
+
 export const task = (name: string): URL => new URL(`./tasks/${name}.mjs`, import.meta.url);
 
 /**

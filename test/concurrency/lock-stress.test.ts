@@ -1,7 +1,9 @@
 // Test 6: the bucket lock under the harshest contention: one key, every thread, lockSpins 0.
 // Node 20's Liftoff tier miscompiles the in-Wasm wait (../../../shared/TOOLCHAIN.md); a lock
 // that loses mutual exclusion shows here as a short sum. lockWaits is reported, not asserted:
-// whether a thread ever sleeps depends on scheduling.
+// whether a thread ever sleeps depends on scheduling. Since `add` of a present key is a CAS with
+// no lock (assembly/README.md, C1–C6), its case holds that CAS loop to an exact sum on the
+// hottest key there is, and only `update` (compare-and-set, under the lock) stresses the lock.
 import { describe, expect, it } from 'vitest';
 import { runWorkers } from 'sharemap';
 import { checkInvariants } from 'sharemap/testing';

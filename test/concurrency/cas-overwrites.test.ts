@@ -1,0 +1,77 @@
+// Overwrites without the lock (assembly/README.md, C1–C6): a set or add of a present key in a
+// 'concurrent' map with inline values finds the key's slot and CASes its value word, holding
+// only its epoch pin. Three things could move the slot's value word under it, and each has its
+// guard (tasks/cas-races.mjs sets the races up):
+//   - a delete, then an insert of another key into the same slot: the tombstone keeps its slot
+//     from other keys until every writer that could have found it has unpinned (C4, C6);
+//   - clear, then inserts: clear buries each entry as a delete does (C5);
+//   - an evacuation: it swaps each value for MOVED before copying it (C5), so a late CAS fails.
+// The writer is held between finding the slot and the CAS (assembly/hooks.ts writeStall), and
+// every value read must belong to its key; the counters must be exact.
+import { describe, expect, it } from 'vitest';
+import { runWorkers } from 'sharemap';
+import { checkInvariants } from 'sharemap/testing';
+import { ONE_DOUBLING, RUN_TIMEOUT_MS, THREAD_COUNTS, debugMap, seedFor, task } from './harness.js';
+import { bucketKey, numberValue, numberValueKey, sharedWords } from './tasks/common.mjs';
+
+/** Writer spins between finding its slot and its CAS (assembly/hooks.ts writeStall). */
+const STALL_SPINS = 1_000;
+/** Sets per overwriting thread in the one-bucket races. */
+const SETS = 40_000;
+const KEY_SPACE = 1 << 24;
+
+interface RaceResult {
+  foreign: number;
+  writes: number;
+  examples: unknown[];
+  adds: number[];
+}
+
+const ONE_BUCKET = THREAD_COUNTS.flatMap((threads) =>
+  (['delete', 'clear'] as const).flatMap((race) => (['number', 'string'] as const).map((keyKind) => [threads, race, keyKind] as const)));
+
+describe.each(ONE_BUCKET)('set without the lock, one bucket, %i threads, against %s, %s keys', (threads, race, keyKind) => {
+  it('every value read belongs to its key', async () => {
+    const seed = seedFor(`cas ${race} ${threads} ${keyKind}`);
+    const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
+    for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), numberValue(key, 0, KEY_SPACE));
+    const words = sharedWords(1);
+    const results = (await runWorkers({
+      task: task('cas-races'), threads, map, args: { race, ops: SETS, seed, words, stall: STALL_SPINS, keyKind },
+      timeoutMs: RUN_TIMEOUT_MS,
+    })) as RaceResult[];
+
+    expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
+      .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+    expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBe(SETS * (threads - 1));
+    expect(results[0].writes).toBeGreaterThan(100); // the churn ran alongside
+    for (let key = 0; key < 6; key++) {
+      const value = map.get(bucketKey(keyKind, key));
+      if (value !== undefined) expect(numberValueKey(value, KEY_SPACE)).toBe(key);
+    }
+    expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING); // harness.ts says why not 0
+    expect(checkInvariants(map)).toBe(0);
+  });
+});
+
+describe.each(THREAD_COUNTS)('add without the lock while the table grows, %i threads', (threads) => {
+  it('every add lands: each counter holds exactly the adds made to it', async () => {
+    const seed = seedFor(`cas growth ${threads}`);
+    const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
+    const counters = 64;
+    const words = sharedWords(1);
+    const results = (await runWorkers({
+      task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
+      args: { race: 'growth', ops: 30_000, counters, insertsPerThread: 400_000, seed, words, stall: 2_000 },
+    }).catch((e: any) => { console.log('CAUSE', e.cause?.stack); throw e; })) as RaceResult[];
+
+    const { adds } = results[0];
+    expect(adds.reduce((sum, n) => sum + n, 0)).toBe(30_000);
+    const held = adds.map((_, j) => map.get((1 << 30) + j) ?? 0);
+    expect(held, `seed ${seed}: counters that lost adds`).toEqual(adds);
+    const inserted = results.slice(1).reduce((sum, r) => sum + r.writes, 0);
+    expect(map.size).toBe(inserted + adds.filter((n) => n > 0).length);
+    expect(map.stats().B).toBeGreaterThan(10); // the table doubled many times during the adds
+    expect(checkInvariants(map)).toBe(0);
+  });
+});
