@@ -3,7 +3,8 @@
 // A chain is a head bucket (in the table's array) and its overflow buckets. The head's lock and
 // version words guard the whole chain (layout.ts, "Buckets"). Chains are dense: entries fill the
 // head's slots 0..7, then the first overflow bucket's, and so on, so the first empty tophash
-// byte ends the chain (table.ts keeps this on delete).
+// byte ends the chain (table.ts keeps this on delete, by a move or by a tombstone, which counts
+// as a used slot until an insert takes it back).
 //
 // Tophash matching reads the eight tophash bytes as one u64 and finds equal bytes with an exact
 // SWAR zero-byte test: x = tophashes ^ (top × 0x0101…01) has a zero byte exactly where a slot

@@ -7,12 +7,13 @@
 // version re-check (R6 in assembly/README.md) then keeps it from returning another key's value
 // (test/concurrency/one-bucket.test.ts).
 //
-// writeStall: a writer on the fast path (fast64.ts lockPresent) that searched the chain waits
-// here before it writes: before it stores the value of the key it found, long enough for another
-// writer to delete and insert in the same bucket, moving entries between slots; or before it
-// inserts the key it did not find, long enough for another writer to insert the same key. Only
-// the chain lock, taken before the search (W3) and held to the end, then keeps the store in the
-// key's own slot (test/concurrency/one-bucket.test.ts, writers) and the key in the map once
+// writeStall: a writer on the fast path that searched the chain waits here before it writes.
+// Without the lock (fast64.ts casLive, C2–C3 in assembly/README.md): between finding its key's
+// slot and the CAS, long enough for other threads to delete the key and insert another, clear
+// the bucket, or evacuate it; only C4–C6 then keep the CAS on the key's own entry
+// (test/concurrency/cas-overwrites.test.ts, one-bucket.test.ts). With the lock (fast64.ts
+// lockIn): before it inserts the key it did not find, long enough for another writer to insert
+// the same key; only the chain lock, taken before the search (W3), keeps the key in the map once
 // (test/concurrency/first-insert.test.ts).
 //
 // missStall: a lock-free reader of a read-mostly map that missed the snapshot waits here, before

@@ -379,8 +379,10 @@
 // strings keep short ones inline. A key's length alone says where its bytes are, and readers
 // follow the key word's pointer either way. The price: 128 bytes more per bucket of a blob-key
 // map, unused where keys are longer.
-// Chains are kept dense: a delete moves the chain's last entry into the hole (table.ts), so the
-// first empty tophash ends the chain and no tombstones pile up under insert/delete churn.
+// Chains are kept dense: the first empty tophash ends the chain. A delete moves the chain's last
+// entry into the hole (table.ts chainRemove), or, in maps whose overwrites take no lock, leaves
+// a tombstone (tophash DELETED, value TOMBSTONE) that an insert reuses once its grace period is
+// over (chainBury, chainInsert; C4–C6 in assembly/README.md), so tombstones do not pile up.
 @inline export const BUCKET_SLOTS: u32 = 8;
 @inline export const BKT_TOPHASH: usize = 0;
 @inline export const BKT_LOCK: usize = BKT_TOPHASH + sizeof<u64>();

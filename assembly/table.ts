@@ -9,7 +9,9 @@
 //    of an inline value word (W6a).
 //
 // Invariant kept here: chains are dense (bucket.ts), and an overflow bucket is never empty: a
-// delete moves the chain's last entry into the hole and unlinks the last bucket if that emptied it.
+// delete moves the chain's last entry into the hole and unlinks the last bucket if that emptied it
+// (chainRemove), or, where overwrites take no lock, leaves a tombstone in place (chainBury), which
+// chainInsert reuses (C4–C6 in assembly/README.md).
 //
 // Results come back in module globals, which are per thread (each thread has its own instance).
 

@@ -2,8 +2,8 @@
 // no stable key missed. The read path re-validates the bucket version after it read the key and
 // the value (R5/R6); without that, a reader returns the value of a key that moved into the slot
 // (tasks/one-bucket.mjs explains the race).
-// Overwriters of the same bucket: the fast path's set locks the chain before it looks for the
-// key's slot (W3); without that, a store lands in a slot the key has just left
+// Overwriters of the same bucket: the fast path's set CASes the slot it found without a lock
+// (C1–C6); were deletes to move entries, a store would land in a slot the key has just left
 // (tasks/one-bucket-writers.mjs).
 // Both run with number keys and with short string keys (5 to 15 bytes: one or two words), whose
 // fast path compares the bytes in the slot itself, the bytes a move rewrites.

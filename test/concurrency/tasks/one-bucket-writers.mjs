@@ -1,14 +1,13 @@
-// One bucket, two kinds of writer: the race the fast path's chain lock exists for (fast64.ts
-// lockPresent, W3 in assembly/README.md).
+// One bucket, two kinds of writer: an overwrite that holds no lock (fast64.ts casLive, C1–C6 in
+// assembly/README.md) against deletes and inserts of the same bucket.
 //
-// A map of at most 6 entries is one bucket (B = 0), so each delete moves the bucket's last entry
-// into the hole (table.ts chainRemove). Thread 0 deletes and re-inserts keys 3..5 all the time.
-// The other threads overwrite keys 0..2, each thread its own, and now and then delete one of
-// theirs and insert it again: that puts it last in the bucket, where thread 0's next delete of
-// a key before it moves it. Every write is read back. An overwrite (fast64.ts set of a present
-// key) that found its key's slot without holding the chain lock could store into a slot the key
-// has just left: the write is lost (read back as an older value) or lands on another key (a
-// foreign value).
+// A map of at most 6 entries is one bucket (B = 0, or 1 after the one doubling a race of the
+// size counters may cause: harness.ts ONE_DOUBLING). Thread 0 deletes and re-inserts keys 3..5
+// all the time. The other threads overwrite keys 0..2, each thread its own, and now and then
+// delete one of theirs and insert it again. Every write is read back. Were a delete to move
+// another entry into the hole (as it does in maps whose overwrites take the lock), an overwrite
+// that found its key's slot could store into a slot the key has just left: the write is lost
+// (read back as an older value) or lands on another key (a foreign value).
 //
 // On two cores that window is a few nanoseconds wide, so the overwriters widen it with the debug
 // core's writeStall hook (assembly/hooks.ts): `stall` spins between finding the slot and storing.
