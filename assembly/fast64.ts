@@ -73,7 +73,7 @@ import { readStall, writeStall } from "./hooks";
 import {
   get, has as hasGeneral, set as setGeneral, add as addGeneral, remove as removeGeneral, insertHeld, addHeld,
   removeHeld, stagingArea, mapKeyKind, mapValueKind, mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
-  overwritesByCas,
+  overwritesByCas, addAtSlot,
 } from "./map";
 
 // probe's answer when its return value is SENTINEL (a value word can be any 64 bits, so the
@@ -331,7 +331,7 @@ let liveTable: usize = 0;
 /**
  * C1–C2 for strategy 'concurrent' with inline values: pins, and finds the key's live slot in the
  * current table without the lock. Returns the slot address, still pinned (C3 follows); 0 when the
- * key is not there, still pinned (the insert takes the lock: lockPresent); UNSURE, unpinned, when
+ * key is not there, still pinned (the insert takes the lock: insertPinned); UNSURE, unpinned, when
  * a growth is under way. No version is read: in these maps an entry never moves within a table
  * (a delete leaves a tombstone, C5), so the slot where the key's tophash and key word are seen is
  * the key's until it is buried or frozen, and then its value word says so (C3).
@@ -375,7 +375,7 @@ let liveTable: usize = 0;
     const found = cas64(at, seen, next, SLOT_VALUE);
     if (found == seen) {
       if (adding) store<f64>(stagingArea(), reinterpret<f64>(next), STAGE_RESULT);
-      unpin(); // C6
+      unpin(); // E4
       return true;
     }
     seen = found; // another overwrite came first: the slot is still this key's (C4)
@@ -412,16 +412,7 @@ let liveTable: usize = 0;
   }
   if (slot == 0) return adding ? addGeneral(key, delta) : setGeneral(key, value, 0);
   if (adding) {
-    let seen = load64(slot, SLOT_VALUE);
-    while (true) {
-      const sum = reinterpret<u64>(sumOf(reinterpret<f64>(seen), delta));
-      const found = cas64(slot, seen, sum, SLOT_VALUE);
-      if (found == seen) {
-        store<f64>(stagingArea(), reinterpret<f64>(sum), STAGE_RESULT);
-        break;
-      }
-      seen = found;
-    }
+    store<f64>(stagingArea(), addAtSlot(slot, delta), STAGE_RESULT);
   } else {
     store64(slot, inlineValueWord(value), SLOT_VALUE);
   }

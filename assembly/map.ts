@@ -19,19 +19,19 @@ import {
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
   STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
   MAX_VALUE_BYTES, bucketBytes, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
-  align8, tableBucket, tableMask, keyInSlot, setGeometry,
+  align8, tableBucket, tableMask, keyInSlot, setGeometry, slotAddr, SLOT_VALUE,
 } from "./layout";
 import {
   OK, INSERTED, FOUND, NOT_FOUND, MISMATCH, OUT_OF_MEMORY, NEEDS_SPACE, KEY_TOO_LARGE,
   VALUE_TOO_LARGE,
 } from "./status";
 import { hashInline, hashBytes, tophash, numberKeyBits } from "./hash";
-import { lock, unlock, load32 } from "./lock";
+import { lock, unlock, load32, load64, cas64 } from "./lock";
 import { pin, unpin, retire, tick } from "./epoch";
 import { alloc, free } from "./alloc";
 import { selfSlot, countEntries } from "./thread";
 import { valueEquals, retireKey } from "./keys";
-import { version, slotValue, slotKey, casSlotValue } from "./bucket";
+import { version, slotValue, slotKey } from "./bucket";
 import {
   readChain, chainFind, chainInsert, chainSetValue, chainCasValue, chainRemove, chainBury, tablesGen, readValue,
   readVersion, foundBucket, foundSlot, addedOverflow, READ_FOUND, READ_MISSING, READ_EVACUATED,
@@ -577,16 +577,15 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
 }
 
 /**
- * Adds `delta` to the live value at (bucket, slot) with a CAS loop (C3) and returns the sum.
- * Precondition: the slot holds a live entry of the caller's key and the caller holds its chain
- * lock, or has pinned since it found the key there (C4: the slot cannot take another key). The
- * lock-free caller checks for a reserved word itself; under the lock there is none.
+ * Adds `delta` to the value of the slot at `at` with a CAS loop, since overwrites without the
+ * lock may race it (C5), and returns the sum. Precondition: the caller holds the chain lock and
+ * the slot holds the caller's key (so its value is no reserved word).
  */
-@inline export function chainAddValue(bucket: usize, slot: u32, delta: f64): f64 {
-  let value = slotValue(bucket, slot);
+@inline export function addAtSlot(at: usize, delta: f64): f64 {
+  let value = load64(at, SLOT_VALUE);
   while (true) {
     const sum = sumOf(reinterpret<f64>(value), delta);
-    const seen = casSlotValue(bucket, slot, value, reinterpret<u64>(sum));
+    const seen = cas64(at, value, reinterpret<u64>(sum), SLOT_VALUE);
     if (seen == value) return sum;
     value = seen;
   }
@@ -605,7 +604,7 @@ export function add(key: f64, delta: f64): i32 {
   let result: i32;
   if (chainFind(head, probeTop, probeWord, keyKind)) {
     const sum = casOverwrites
-      ? chainAddValue(foundBucket, foundSlot, delta) // C3: adds without the lock may come first
+      ? addAtSlot(slotAddr(foundBucket, foundSlot), delta) // C5: adds without the lock may come first
       : sumOf(reinterpret<f64>(slotValue(foundBucket, foundSlot)), delta);
     if (!casOverwrites) chainSetValue(head, foundBucket, foundSlot, reinterpret<u64>(sum), false); // W6a
     unlockChain(head);
