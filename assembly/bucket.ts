@@ -59,6 +59,8 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 
 // Reads use atomic loads: optimistic readers race with writers by design (lock.ts, file comment).
 @inline export function tophashes(bucket: usize): u64 { return load64(bucket, BKT_TOPHASH); }
+/** The overflow link as stored, for a reader that checks it against the view itself (fast64.ts probe). */
+@inline export function linkOf(bucket: usize): usize { return load32(bucket + bucketOverflow()); }
 /** The next bucket of the chain, or 0; this thread's view reaches it (view.ts): another thread may have allocated it. */
 @inline export function overflowOf(bucket: usize): usize {
   const next = load32(bucket + bucketOverflow());
