@@ -444,24 +444,30 @@ export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
   return status;
 }
 
-/** Removes the entry at (bucket, slot) of the locked chain, unlocks, retires its memory. */
-function removeFound(head: usize, bucket: usize, slot: u32): void {
+/**
+ * Removes the entry at (bucket, slot) of the locked chain, unlocks, retires its memory. Where
+ * overwrites take no lock, `expected` (not u64.MAX_VALUE) is compareAndDelete's value, which the
+ * tombstone's CAS checks again (C5); false, unlocked and nothing changed, if it no longer holds.
+ * Elsewhere the lock keeps the value the caller compared.
+ */
+function removeFound(head: usize, bucket: usize, slot: u32, expected: u64 = u64.MAX_VALUE): bool {
   if (marksDeleted && currentRoot() == MAP_HEADER + HDR_ROOT) { // read-mostly snapshot: M5
     const deleted = slotValue(bucket, slot);
     chainSetValue(head, bucket, slot, VALUE_DELETED, valueKind == VALUE_BLOB); // one word, W6a or W5–W7
     unlockChain(head);
     if (valueKind == VALUE_BLOB) retireBlob(deleted); // the key stays: the slot still holds it
     countEntries(-1);
-    return;
+    return true;
   }
   const key = slotKey(bucket, slot);
   if (casOverwrites) { // C5: a tombstone, not a move
-    chainBury(head, bucket, slot, u64.MAX_VALUE, valueKind);
+    const buried = chainBury(head, bucket, slot, expected, valueKind) != u64.MAX_VALUE;
     unlockChain(head); // W8
+    if (!buried) return false;
     retireKey(key, keyKind); // W9
     countEntries(-1);
     tick(TOMBSTONE_TICKS); // the tombstone ages as the epoch moves
-    return;
+    return true;
   }
   const value = slotValue(bucket, slot);
   const unlinked = chainRemove(lockedTable, head, bucket, slot);
@@ -470,6 +476,7 @@ function removeFound(head: usize, bucket: usize, slot: u32): void {
   if (valueKind == VALUE_BLOB) retireBlob(value);
   if (unlinked != 0) retire(unlinked, bucketBytes());
   countEntries(-1);
+  return true;
 }
 
 export function remove(key: f64): i32 {
@@ -549,21 +556,8 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
   if (status == OK) status = stageValue(expected, expectedLen, dataEnd);
   if (status != OK) return status;
   status = lockAndCompare(stagedValue);
-  if (status == FOUND && casOverwrites) { // C5 with C3's compare: the value may move up to the CAS
-    const key = slotKey(foundBucket, foundSlot);
-    if (chainBury(lockedHead, foundBucket, foundSlot, stagedValue, valueKind) == u64.MAX_VALUE) {
-      unlockChain(lockedHead);
-      status = MISMATCH;
-    } else {
-      unlockChain(lockedHead);
-      retireKey(key, keyKind);
-      countEntries(-1);
-      tick();
-      status = OK;
-    }
-  } else if (status == FOUND) {
-    removeFound(lockedHead, foundBucket, foundSlot); // unlocks
-    status = OK;
+  if (status == FOUND) { // unlocks; an overwrite without the lock may change the value up to its CAS
+    status = removeFound(lockedHead, foundBucket, foundSlot, stagedValue) ? OK : MISMATCH;
   } else {
     unlockChain(lockedHead);
   }
