@@ -59,7 +59,7 @@ import { reach, memoryBytes } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
   VALUE_INT32, STAGE_RESULT, STAGE_STATUS, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytes, BKT_LOCK, SLOT_KEY,
-  SLOT_VALUE, SLOT_KEY_BYTES, tableBucket, tableMask, slotAddr, blobLenWord, align8, isReservedValue,
+  SLOT_VALUE, SLOT_KEY_BYTES, tableBucket, tableMask, slotAddr, blobLenWord, align8, isReservedValue, isTombstoneValue,
 } from "./layout";
 import { OK, FOUND, NOT_FOUND } from "./status";
 import { hashInline, hashStart, hashStep, tailMask, fmix64, tophash, numberKeyBits } from "./hash";
@@ -216,7 +216,8 @@ export function getValue(key: f64): f64 {
   const word = mapKeyKind() == KEY_BLOB ? probe(key, true) : probe(key, false);
   if (word != SENTINEL || outcome == HIT) {
     const value = reinterpret<f64>(word);
-    if (value != value) setStatus(FOUND);
+    // A NaN: a stored one, or a tombstone that came after the tophash was read (R6a).
+    if (value != value) setStatus(isTombstoneValue(word) ? NOT_FOUND : FOUND);
     return value;
   }
   if (outcome == MISS) {
@@ -229,7 +230,7 @@ export function getValue(key: f64): f64 {
 /** FOUND or NOT_FOUND, as map.ts has answers; called as getValue is. */
 export function has(key: f64): i32 {
   const word = mapKeyKind() == KEY_BLOB ? probe(key, true) : probe(key, false);
-  if (word != SENTINEL || outcome == HIT) return FOUND;
+  if (word != SENTINEL || outcome == HIT) return isTombstoneValue(word) ? NOT_FOUND : FOUND; // R6a
   return outcome == MISS ? NOT_FOUND : hasGeneral(key);
 }
 

@@ -2,10 +2,11 @@
 // hits the race on demand, not once in a million runs. In the release target (noAssert, so
 // ASC_NO_ASSERT is true) every hook compiles to nothing.
 //
-// readStall: a lock-free reader that matched a key waits here before it reads the value slot,
-// long enough for a writer to delete and insert in the same bucket meanwhile. Only the reader's
-// version re-check (R6 in assembly/README.md) then keeps it from returning another key's value
-// (test/concurrency/one-bucket.test.ts).
+// readStall: a lock-free reader that matched a key (or an iterator that read a slot's key) waits
+// here before it reads the value slot, long enough for a writer to delete and insert in the same
+// bucket meanwhile. Only the reader's version re-check (R6 in assembly/README.md), and its
+// reading a tombstone as "absent" (R6a), then keep it from returning another key's value or a
+// deleted one (test/concurrency/one-bucket.test.ts, cas-overwrites.test.ts).
 //
 // writeStall: a writer on the fast path that searched the chain waits here before it writes.
 // Without the lock (fast64.ts casLive, C2–C3 in assembly/README.md): between finding its key's
@@ -15,6 +16,12 @@
 // lockIn): before it inserts the key it did not find, long enough for another writer to insert
 // the same key; only the chain lock, taken before the search (W3), keeps the key in the map once
 // (test/concurrency/first-insert.test.ts).
+//
+// publishStall: an insert into an empty slot, or into its key's own tombstone, that stored the
+// entry's words waits here before the tophash store that publishes them (W6b in
+// assembly/README.md), long enough for readers to look at the slot meanwhile; only the order of
+// the stores (words first) then keeps a reader from pairing the key with the slot's old value
+// word (test/concurrency/one-bucket.test.ts, string values).
 //
 // missStall: a lock-free reader of a read-mostly map that missed the snapshot waits here, before
 // it asks whether the dirty table is empty, until tablesGen moves (at most missStallSpins loads):
@@ -41,6 +48,19 @@ export function setWriteStall(spins: u32): void {
 @inline export function writeStall(): void {
   if (!ASC_NO_ASSERT) {
     for (let i: u32 = 0; i < writeStallSpins; i++) atomic.load<u32>(MAP_HEADER);
+  }
+}
+
+/** Spins per publishStall in this thread; set by a test through the debug export. */
+let publishStallSpins: u32 = 0;
+
+export function setPublishStall(spins: u32): void {
+  publishStallSpins = spins;
+}
+
+@inline export function publishStall(): void {
+  if (!ASC_NO_ASSERT) {
+    for (let i: u32 = 0; i < publishStallSpins; i++) atomic.load<u32>(MAP_HEADER);
   }
 }
 

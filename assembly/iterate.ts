@@ -22,7 +22,7 @@ import { reachTable } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, KEY_BLOB, KEY_INT32, VALUE_BLOB, STAGE_DATA, STAGE_CURSOR,
   STAGE_COUNT, STAGE_NEED_BYTES, VERSION_WRITING, VERSION_EVACUATED, bucketBytes, BUCKET_SLOTS,
-  blobPtr, blobBytes, blobLenWord, align8, tableBucket, tableB, tableMask, tableNext, VALUE_DELETED,
+  blobPtr, blobBytes, blobLenWord, align8, tableBucket, tableB, tableMask, tableNext, VALUE_DELETED, isTombstoneValue,
 } from "./layout";
 import { OK, DONE, NEEDS_SPACE } from "./status";
 import { load32 } from "./lock";
@@ -30,6 +30,7 @@ import { currentRoot } from "./root";
 import { pin, unpin } from "./epoch";
 import { version, tophashes, usedSlots, isDeleted, overflowOf, slotKey, slotValue } from "./bucket";
 import { keyHash, inBounds } from "./keys";
+import { readStall } from "./hooks";
 import { mapKeyKind, mapValueKind, mapSeed, stagingArea, stagingBytes, deletesByMark } from "./map";
 
 /** Output position (absolute address) and entry count of the call in progress. */
@@ -170,9 +171,11 @@ function copyChain(head: usize, v1: u32, logical: u32, width: u32, filter: bool)
     for (let slot: u32 = 0; slot < used; slot++) {
       if (isDeleted(tops, slot)) continue; // a tombstone (C5)
       const key = slotKey(bucket, slot);
+      readStall();
       const value = slotValue(bucket, slot);
       if (version(head) != v1) return false; // the words may be torn: check before dereferencing
       if (value == VALUE_DELETED && deletesByMark()) continue; // read-mostly: deleted in place (M5)
+      if (isTombstoneValue(value)) continue; // buried after the tophash was read (R6a)
       if (filter && (keyHash(key, keyKind, seed) & mask) != <u64>logical) continue;
       if (!emit(key, value, keyKind, valueKind)) return false;
     }

@@ -162,6 +162,7 @@
 @inline export const VALUE_MOVED: u64 = 0x7ff6000000000000;
 @inline export function isReservedValue(word: u64): bool { return (word >> 50) == (0x7ff4 >> 2); }
 @inline export function tombstoneEpoch(word: u64): u32 { return <u32>word; }
+@inline export function isTombstoneValue(word: u64): bool { return (word >> 48) == (VALUE_TOMBSTONE >> 48); }
 
 // ── The read/write lock word (rwlock.ts, strategy 'rwlock') ───────────────────────────────────
 // ╒════════════ rwState (32 bits) ════════════════════════════════════════════╕

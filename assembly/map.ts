@@ -461,7 +461,7 @@ function removeFound(head: usize, bucket: usize, slot: u32, expected: u64 = u64.
   }
   const key = slotKey(bucket, slot);
   if (casOverwrites) { // C5: a tombstone, not a move
-    const buried = chainBury(head, bucket, slot, expected, valueKind) != u64.MAX_VALUE;
+    const buried = chainBury(head, bucket, slot, expected, keyKind, valueKind) != u64.MAX_VALUE;
     unlockChain(head); // W8
     if (!buried) return false;
     retireKey(key, keyKind); // W9

@@ -17,7 +17,7 @@
 
 import {
   bucketBytes, BUCKET_SLOTS, TOPHASH_EMPTY, TOPHASH_DELETED, VERSION_WRITING, VERSION_EVACUATED,
-  TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB, VALUE_TOMBSTONE, tombstoneEpoch, keyInSlot,
+  TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB, VALUE_TOMBSTONE, tombstoneEpoch, isTombstoneValue, keyInSlot,
 } from "./layout";
 import {
   matchTophash, matchEmpty, matchDeleted, firstSlot, usedSlots, tophashes, overflowOf, slotKey,
@@ -28,7 +28,7 @@ import { keyEquals, valueEquals, inBounds } from "./keys";
 import { epochNow, isAged } from "./epoch";
 import { allocZeroed } from "./alloc";
 import { add32, load32 } from "./lock";
-import { readStall } from "./hooks";
+import { readStall, publishStall } from "./hooks";
 
 // readChain outcomes.
 export const READ_FOUND: i32 = 0;
@@ -69,6 +69,7 @@ export function readChain(head: usize, top: u8, probe: u64, keyKind: u32, gen: u
         readStall();
         const value = slotValue(bucket, slot);
         if (version(head) != v1 || tablesGen() != gen) return READ_RETRY; // R6
+        if (isTombstoneValue(value)) return READ_MISSING; // R6a: buried since its tophash was read
         readValue = value;
         readVersion = v1;
         return READ_FOUND;
@@ -123,6 +124,7 @@ export function chainInsert(table: usize, head: usize, top: u8, key: u64, value:
   let slot: u32 = 0;
   let aged: usize = 0;
   let agedSlot: u32 = 0;
+  let own = false;
   const now = epochNow();
   while (true) {
     const tops = tophashes(tail);
@@ -136,6 +138,7 @@ export function chainInsert(table: usize, head: usize, top: u8, key: u64, value:
       if (keyKind != KEY_BLOB ? dead64 == key : keyInSlot(dead64) && keyEquals(dead64, key, keyKind)) {
         target = tail;
         slot = index;
+        own = true;
         break;
       }
       if (aged == 0 && isAged(tombstoneEpoch(slotValue(tail, index)), now)) {
@@ -159,16 +162,26 @@ export function chainInsert(table: usize, head: usize, top: u8, key: u64, value:
   }
   addedOverflow = false;
   if (target == 0) {
-    target = allocZeroed(bucketBytes()); // before W5, so failure changes nothing
+    target = allocZeroed(bucketBytes()); // before any store, so failure changes nothing
     if (target == 0) return false;
     slot = 0;
     addedOverflow = true;
   }
-  beginWrite(head); // W5
-  setSlot(target, slot, key, value); // W6
-  setTophash(target, slot, top);
-  if (addedOverflow) setOverflow(tail, target);
-  endWrite(head); // W7
+  if (own) { // W6b: the slot holds this key's word already; the tophash publishes the value
+    setSlotValue(target, slot, value);
+    publishStall();
+    setTophash(target, slot, top);
+  } else if (target == aged && slot == agedSlot) { // another key's word: readers must retry (W5–W7)
+    beginWrite(head); // W5
+    setSlot(target, slot, key, value); // W6
+    setTophash(target, slot, top);
+    endWrite(head); // W7
+  } else { // W6b: an empty slot, which no reader looks into before its tophash says so
+    setSlot(target, slot, key, value);
+    publishStall();
+    setTophash(target, slot, top);
+    if (addedOverflow) setOverflow(tail, target);
+  }
   if (addedOverflow) add32(table, 1, TBL_OVERFLOW_COUNT);
   return true;
 }
@@ -239,16 +252,20 @@ export function chainRemove(table: usize, head: usize, bucket: usize, slot: u32)
 
 /**
  * Deletes the entry at (bucket, slot) of the locked chain by making it a tombstone (C5): its
- * value word becomes TOMBSTONE with the global epoch, then its tophash DELETED, in a version
- * bracket (readers that matched the key retry). The slot keeps its place until the tombstone is
- * old enough for chainInsert to give it another key, so an overwrite that found the key without
- * the lock can never CAS into another key's entry. With `expected` (not u64.MAX_VALUE) only a
- * value equal to it (keys.ts valueEquals) is deleted. Returns the value word deleted, or
- * u64.MAX_VALUE (no value of these maps: a canonical NaN is 0x7ff8…) when it did not equal
- * `expected`; an overwrite without the lock may change the value up to the swap.
+ * value word becomes TOMBSTONE with the global epoch, then its tophash DELETED. The slot keeps
+ * its place until the tombstone is old enough for chainInsert to give it another key, so an
+ * overwrite that found the key without the lock can never CAS into another key's entry. The key
+ * word stays, so a reader that matched the key loads this key's value or the tombstone, and
+ * takes a tombstone for "absent" (R6a): no version bracket, unless the key word points to a blob,
+ * which is retired now and which readers must not trust past the next version check. With
+ * `expected` (not u64.MAX_VALUE) only a value equal to it (keys.ts valueEquals) is deleted.
+ * Returns the value word deleted, or u64.MAX_VALUE (no value of these maps: a canonical NaN is
+ * 0x7ff8…) when it did not equal `expected`; an overwrite without the lock may change the value
+ * up to the swap.
  */
-export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, valueKind: u32): u64 {
-  beginWrite(head); // W5
+export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, keyKind: u32, valueKind: u32): u64 {
+  const bracket = keyKind == KEY_BLOB && !keyInSlot(slotKey(bucket, slot));
+  if (bracket) beginWrite(head); // W5
   const tombstone = VALUE_TOMBSTONE | <u64>epochNow();
   let value: u64;
   if (expected == u64.MAX_VALUE) {
@@ -257,7 +274,7 @@ export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, 
     value = slotValue(bucket, slot);
     while (true) {
       if (!valueEquals(value, expected, valueKind)) {
-        endWrite(head);
+        if (bracket) endWrite(head);
         return u64.MAX_VALUE;
       }
       const seen = casSlotValue(bucket, slot, value, tombstone);
@@ -266,7 +283,7 @@ export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, 
     }
   }
   setTophash(bucket, slot, TOPHASH_DELETED);
-  endWrite(head); // W7
+  if (bracket) endWrite(head); // W7
   return value;
 }
 

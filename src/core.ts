@@ -96,6 +96,7 @@ export interface DebugExports extends CoreExports {
   setReadStall(spins: number): void;
   setMissStall(spins: number): void;
   setWriteStall(spins: number): void;
+  setPublishStall(spins: number): void;
 }
 
 export interface CoreInstance {

@@ -6,6 +6,9 @@
 //     from other keys until every writer that could have found it has unpinned (C4, C6);
 //   - clear, then inserts: clear buries each entry as a delete does (C5);
 //   - an evacuation: it swaps each value for MOVED before copying it (C5), so a late CAS fails.
+// A delete buries its entry without a version bracket (C5), so readers take a tombstone for
+// "absent" (R6a): iterators held between a slot's key and its value (readStall) must never
+// yield a tombstone.
 // The writer is held between finding the slot and the CAS (assembly/hooks.ts writeStall), and
 // every value read must belong to its key; the counters must be exact.
 import { describe, expect, it } from 'vitest';
@@ -19,6 +22,9 @@ const STALL_SPINS = 1_000;
 /** Sets per overwriting thread in the one-bucket races. */
 const SETS = 40_000;
 const KEY_SPACE = 1 << 24;
+/** Passes over the map per iterating thread, and its spins between a slot's key and value. */
+const ITERATIONS = 20_000;
+const ITERATE_STALL_SPINS = 200;
 
 interface RaceResult {
   foreign: number;
@@ -53,6 +59,27 @@ describe.each(ONE_BUCKET)('set without the lock, one bucket, %i threads, against
     expect(checkInvariants(map)).toBe(0);
   });
 });
+
+describe.each(THREAD_COUNTS.flatMap((threads) => (['number', 'string'] as const).map((keyKind) => [threads, keyKind] as const)))(
+  'entries() against deletes without a bracket, one bucket, %i threads, %s keys', (threads, keyKind) => {
+    it('every entry yielded belongs to its key: no tombstone', async () => {
+      const seed = seedFor(`cas iterate ${threads} ${keyKind}`);
+      const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
+      for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), numberValue(key, 0, KEY_SPACE));
+      const words = sharedWords(1);
+      const results = (await runWorkers({
+        task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
+        args: { race: 'iterate', ops: ITERATIONS, seed, words, stall: ITERATE_STALL_SPINS, keyKind },
+      })) as RaceResult[];
+
+      expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
+        .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+      expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBe(ITERATIONS * (threads - 1));
+      expect(results[0].writes).toBeGreaterThan(100); // the churn ran alongside
+      expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING);
+      expect(checkInvariants(map)).toBe(0);
+    });
+  });
 
 describe.each(THREAD_COUNTS)('add without the lock while the table grows, %i threads', (threads) => {
   it('every add lands: each counter holds exactly the adds made to it', async () => {

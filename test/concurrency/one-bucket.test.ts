@@ -5,17 +5,26 @@
 // Overwriters of the same bucket: the fast path's set CASes the slot it found without a lock
 // (C1–C6); were deletes to move entries, a store would land in a slot the key has just left
 // (tasks/one-bucket-writers.mjs).
-// Both run with number keys and with short string keys (5 to 15 bytes: one or two words), whose
+// Inserts publish an entry with its tophash, stored after the key and value words and with no
+// version bracket (W6b): with string values, whose deletes move entries and leave the last slot's
+// old words behind, the writer waits between the words and the tophash (publishStall) while
+// readers read; had the tophash gone first, they would pair a key with another key's value.
+// All run with number keys and with short string keys (5 to 15 bytes: one or two words), whose
 // fast path compares the bytes in the slot itself, the bytes a move rewrites.
 import { describe, expect, it } from 'vitest';
 import { runWorkers } from 'sharemap';
 import { checkInvariants } from 'sharemap/testing';
 import { ONE_DOUBLING, RUN_TIMEOUT_MS, THREAD_COUNTS, debugMap, seedFor, task } from './harness.js';
 import { bucketKey, numberValue, numberValueKey, sharedWords } from './tasks/common.mjs';
+import { bucketValue } from './tasks/one-bucket.mjs';
 
 const WRITES = 400_000;
 /** Reader spins between key and value (assembly/hooks.ts readStall): the window a writer needs. */
 const STALL_SPINS = 200;
+/** Writer spins between an insert's words and its tophash (assembly/hooks.ts publishStall). */
+const PUBLISH_SPINS = 2_000;
+/** Writes of the publish runs: each insert waits out PUBLISH_SPINS. */
+const PUBLISH_WRITES = 100_000;
 /** Overwrites per overwriting thread, each read back. */
 const OVERWRITES = 100_000;
 
@@ -61,6 +70,27 @@ describe.each(CASES)('one bucket, overwrites against moves, %i threads, %s keys'
     const overwriters = results.slice(1);
     expect(overwriters.reduce((sum, r) => sum + r.writes, 0)).toBe(OVERWRITES * Math.min(threads - 1, 3));
     for (let key = 0; key < 3; key++) expect(numberValueKey(map.get(bucketKey(keyKind, key)), 1 << 24)).toBe(key);
+    expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING);
+    expect(checkInvariants(map)).toBe(0);
+  });
+});
+
+describe.each(CASES)('one bucket, inserts published by their tophash, %i threads, %s keys', (threads, keyKind) => {
+  it('every value read belongs to its key; stable keys are never missed', async () => {
+    const seed = seedFor(`one bucket publish ${threads} ${keyKind}`);
+    const map: any = await debugMap({ key: keyKind, value: 'string', initialCapacity: 0 });
+    for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), bucketValue('string', key, 0));
+    expect(map.stats().B).toBe(0);
+    const words = sharedWords(1);
+    const results = (await runWorkers({
+      task: task('one-bucket'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
+      args: { ops: PUBLISH_WRITES, seed, words, stall: 0, keyKind, valueKind: 'string', publish: PUBLISH_SPINS },
+    })) as { foreign: number; stableMissing: number; reads: number; examples: unknown[] }[];
+
+    const readers = results.slice(1);
+    expect(readers.map(({ foreign, stableMissing, examples }) => ({ foreign, stableMissing, examples })), `seed ${seed}`)
+      .toEqual(readers.map(() => ({ foreign: 0, stableMissing: 0, examples: [] })));
+    for (const r of readers) expect(r.reads).toBeGreaterThan(10_000);
     expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING);
     expect(checkInvariants(map)).toBe(0);
   });

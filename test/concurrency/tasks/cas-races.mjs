@@ -12,6 +12,10 @@
 //   'clear': the same, but thread 0 clears the map and inserts the six keys again in a random
 //     order. Were clear to empty the chain instead of burying its entries (C5), the stalled set
 //     would land on whichever key took the slot.
+//   'iterate': thread 0 deletes and sets as in 'delete'; the other threads iterate the map with
+//     the debug core's readStall between each slot's key and value, and check each entry. A
+//     delete buries its entry with no version bracket (C5), so an iterator that read the tophash
+//     before the burial and the value word after it reads a tombstone, and must skip it (R6a).
 //   'growth': thread 0 adds 1 to its own counters (keys COUNTER_BASE + j) and counts its adds;
 //     the other threads insert fresh keys all along, so the table keeps doubling and evacuating.
 //     Were an evacuation to copy a value without freezing it (C5: swap to MOVED), an add that
@@ -61,6 +65,25 @@ export default function casRaces(map, { index, threads, args }) {
   }
 
   const k = (key) => bucketKey(keyKind, key);
+  if (race === 'iterate' && index > 0) {
+    const indexOf = (key) => (keyKind === 'string' ? Number(key.at(-1)) : key);
+    coreExports(map).setReadStall(stall);
+    try {
+      for (let i = 0; i < ops; i++) {
+        for (const [key, value] of map.entries()) {
+          if (numberValueKey(value, KEY_SPACE) !== indexOf(key)) {
+            result.foreign++;
+            note('foreign value from entries()', key, value);
+          }
+        }
+        result.writes++;
+      }
+    } finally {
+      coreExports(map).setReadStall(0);
+      finish();
+    }
+    return result;
+  }
   const check = (key) => {
     const value = map.get(k(key));
     if (value !== undefined && numberValueKey(value, KEY_SPACE) !== key) {

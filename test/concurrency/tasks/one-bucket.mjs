@@ -12,29 +12,48 @@
 //
 // Thread 0 writes: keys 0..2 are only overwritten, keys 3..5 deleted and re-inserted. The others
 // read every key with get and has until the writer is done (word 0 of `words`). Values encode
-// their key (common.mjs numberValue); keys are numbers or short strings (args.keyKind: common.mjs
-// bucketKey). Returns counts: foreign values and stable keys missed
+// their key (common.mjs numberValue, or stringValue where args.valueKind is 'string'); keys are
+// numbers or short strings (args.keyKind: common.mjs bucketKey). With args.publish, the writer
+// waits that many spins between storing an inserted entry's words and its tophash (the debug
+// core's publishStall): with string values a delete moves entries and leaves the last slot's old
+// words behind, so a reader that saw the tophash before the value word was stored would pair the
+// new key with another key's value. Returns counts: foreign values and stable keys missed
 // (both must be 0), and reads done.
 import { coreExports } from 'sharemap/testing';
-import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey, signal } from './common.mjs';
+import {
+  mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey, stringValue, checkStringValue, signal,
+} from './common.mjs';
 
 const STABLE = 3;
 const KEYS = 6;
 const KEY_SPACE = 1 << 24;
 
+/** Value `version` of key `key`, as the map's value kind stores it. */
+export const bucketValue = (valueKind, key, version) =>
+  valueKind === 'string' ? stringValue(key, version, 12 + (version % 20)) : numberValue(key, version, KEY_SPACE);
+
+/** Whether `value` is one of key `key`'s values. */
+export const isBucketValue = (valueKind, key, value) =>
+  valueKind === 'string' ? checkStringValue(value, key) >= 0 : numberValueKey(value, KEY_SPACE) === key;
+
 export default function oneBucket(map, { index, args }) {
-  const { ops, seed, words, stall, keyKind } = args;
+  const { ops, seed, words, stall, keyKind, valueKind = 'number', publish = 0 } = args;
   const k = (key) => bucketKey(keyKind, key);
   const rand = mulberry32(threadSeed(seed, index));
   const result = { foreign: 0, stableMissing: 0, reads: 0, examples: [] };
   if (index === 0) {
     let version = 0;
-    for (let i = 0; i < ops; i++) {
-      const key = randInt(rand, KEYS);
-      if (key >= STABLE && map.delete(k(key))) continue;
-      map.set(k(key), numberValue(key, ++version, KEY_SPACE));
+    coreExports(map).setPublishStall(publish);
+    try {
+      for (let i = 0; i < ops; i++) {
+        const key = randInt(rand, KEYS);
+        if (key >= STABLE && map.delete(k(key))) continue;
+        map.set(k(key), bucketValue(valueKind, key, ++version));
+      }
+    } finally {
+      coreExports(map).setPublishStall(0);
+      signal(words, 0, 1);
     }
-    signal(words, 0, 1);
     return result;
   }
   coreExports(map).setReadStall(stall);
@@ -46,7 +65,7 @@ export default function oneBucket(map, { index, args }) {
       result.reads++;
       if (value === undefined) {
         if (key < STABLE) { result.stableMissing++; note('stable key missing from get', key); }
-      } else if (numberValueKey(value, KEY_SPACE) !== key) {
+      } else if (!isBucketValue(valueKind, key, value)) {
         result.foreign++;
         note('foreign value', key, value);
       }
