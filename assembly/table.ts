@@ -3,10 +3,12 @@
 // Two kinds of caller:
 //  - readers (readChain), lock-free: they read the chain with atomic loads between two loads of
 //    the head's version and trust nothing until the version (and the tables generation) proves
-//    no writer and no retirement came between (steps R4–R6 in assembly/README.md);
-//  - writers (chainFind, chainInsert, chainRemove, chainSetValue), holding the chain's lock
-//    (W3), which bracket every change with beginWrite/endWrite (W5/W7), except the replacement
-//    of an inline value word (W6a).
+//    no writer and no retirement came between (steps R4–R6a in assembly/README.md);
+//  - writers (chainFind, chainInsert, chainRemove, chainSetValue, chainBury), holding the
+//    chain's lock (W3), which bracket with beginWrite/endWrite (W5/W7) every change of a key
+//    word; an entry published into an empty slot or its key's own tombstone (W6b), a burial
+//    that leaves the key word in place (C5) and the replacement of an inline value word (W6a)
+//    need no bracket.
 //
 // Invariant kept here: chains are dense (bucket.ts), and an overflow bucket is never empty: a
 // delete moves the chain's last entry into the hole and unlinks the last bucket if that emptied it
