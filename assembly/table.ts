@@ -23,7 +23,7 @@ import {
 } from "./layout";
 import {
   matchTophash, matchEmpty, matchDeleted, firstSlot, usedSlots, tophashes, overflowOf, slotKey,
-  slotValue, tophashAt, version, setTophash, setSlot, setSlotValue, swapSlotValue, casSlotValue,
+  slotValue, tophashAt, version, setTophash, setSlot, fillSlot, setSlotValue, swapSlotValue, casSlotValue,
   setOverflow, beginWrite, endWrite,
 } from "./bucket";
 import { keyEquals, valueEquals, inBounds } from "./keys";
@@ -179,7 +179,7 @@ export function chainInsert(table: usize, head: usize, top: u8, key: u64, value:
     setTophash(target, slot, top);
     endWrite(head); // W7
   } else { // W6b: an empty slot, which no reader looks into before its tophash says so
-    setSlot(target, slot, key, value);
+    fillSlot(target, slot, key, value);
     publishStall();
     setTophash(target, slot, top);
     if (addedOverflow) setOverflow(tail, target);

@@ -65,10 +65,17 @@ export function unregisterThread(): void {
   return load32(MAP_HEADER + HDR_THREAD_HIGH);
 }
 
-/** Adds to the calling thread's stripe of the size counter (only this thread writes it). */
+/**
+ * Adds to the calling thread's stripe of the size counter. Only this thread writes it, so a
+ * plain load and store suffice, and save an insert or a delete one `xchg` of its seven or eight
+ * atomic writes. Another thread's totalCount may load the stripe while it is written: an aligned
+ * 32-bit access does not tear, so it reads the old count or the new one, as it would the
+ * stripes of writes still in flight anyway. A thread that synchronised with this one after the
+ * write (an atomic this thread stored later, a worker's exit or message) reads the new one.
+ */
 @inline export function countEntries(delta: i32): void {
   const slot = selfAddress;
-  store32(slot, load32(slot, TS_COUNT) + <u32>delta, TS_COUNT);
+  store<u32>(slot, load<u32>(slot, TS_COUNT) + <u32>delta, TS_COUNT);
 }
 
 /** The sum of every stripe: exact when no write is in flight, approximate during writes. */
