@@ -11,7 +11,8 @@
 // readStall hook (assembly/hooks.ts): `stall` spins between matching the key and reading the value.
 //
 // Thread 0 writes: keys 0..2 are only overwritten, keys 3..5 deleted and re-inserted. The others
-// read every key with get and has until the writer is done (word 0 of `words`). Values encode
+// read every key with get and has until the writer is done (word 0 of `words`; word r + 1 counts
+// reader r's reads, and the writer goes on past `ops` until each has done args.minReads). Values encode
 // their key (common.mjs numberValue, or stringValue where args.valueKind is 'string'); keys are
 // numbers or short strings (args.keyKind: common.mjs bucketKey). With args.publish, the writer
 // waits that many spins between storing an inserted entry's words and its tophash (the debug
@@ -36,8 +37,8 @@ export const bucketValue = (valueKind, key, version) =>
 export const isBucketValue = (valueKind, key, value) =>
   valueKind === 'string' ? checkStringValue(value, key) >= 0 : numberValueKey(value, KEY_SPACE) === key;
 
-export default function oneBucket(map, { index, args }) {
-  const { ops, seed, words, stall, keyKind, valueKind = 'number', publish = 0 } = args;
+export default function oneBucket(map, { index, threads, args }) {
+  const { ops, seed, words, stall, keyKind, valueKind = 'number', publish = 0, minReads = 0 } = args;
   const k = (key) => bucketKey(keyKind, key);
   const rand = mulberry32(threadSeed(seed, index));
   const result = { foreign: 0, stableMissing: 0, reads: 0, examples: [] };
@@ -45,7 +46,14 @@ export default function oneBucket(map, { index, args }) {
     let version = 0;
     coreExports(map).setPublishStall(publish);
     try {
-      for (let i = 0; i < ops; i++) {
+      // `ops` writes, and on until every reader has read `minReads` times (word r + 1 for
+      // reader r): faster writes, or readers given less CPU by the tests beside this one, must
+      // not leave the race under-exercised.
+      const readersShort = () => {
+        for (let r = 1; r < threads; r++) if (Atomics.load(words, r) < minReads) return true;
+        return false;
+      };
+      for (let i = 0; i < ops || readersShort(); i++) {
         const key = randInt(rand, KEYS);
         if (key >= STABLE && map.delete(k(key))) continue;
         map.set(k(key), bucketValue(valueKind, key, ++version));
@@ -71,6 +79,7 @@ export default function oneBucket(map, { index, args }) {
       }
       if (key < STABLE && !map.has(k(key))) { result.stableMissing++; note('stable key missing from has', key); }
     }
+    Atomics.store(words, index, Math.min(result.reads, 2 ** 31 - 1));
   }
   return result;
 }
