@@ -46,9 +46,7 @@ export function setWriteStall(spins: u32): void {
 }
 
 @inline export function writeStall(): void {
-  if (!ASC_NO_ASSERT) {
-    for (let i: u32 = 0; i < writeStallSpins; i++) atomic.load<u32>(MAP_HEADER);
-  }
+  if (!ASC_NO_ASSERT) spin(writeStallSpins);
 }
 
 /** Spins per publishStall in this thread; set by a test through the debug export. */
@@ -59,9 +57,7 @@ export function setPublishStall(spins: u32): void {
 }
 
 @inline export function publishStall(): void {
-  if (!ASC_NO_ASSERT) {
-    for (let i: u32 = 0; i < publishStallSpins; i++) atomic.load<u32>(MAP_HEADER);
-  }
+  if (!ASC_NO_ASSERT) spin(publishStallSpins);
 }
 
 /** Spins per missStall in this thread; set by a test through the debug export. */
@@ -81,8 +77,10 @@ export function setMissStall(spins: u32): void {
 }
 
 @inline export function readStall(): void {
-  if (!ASC_NO_ASSERT) {
-    // An atomic load per spin, so the optimizer cannot drop the loop.
-    for (let i: u32 = 0; i < readStallSpins; i++) atomic.load<u32>(MAP_HEADER);
-  }
+  if (!ASC_NO_ASSERT) spin(readStallSpins);
+}
+
+/** An atomic load per spin, so the optimizer cannot drop the loop. */
+@inline function spin(spins: u32): void {
+  for (let i: u32 = 0; i < spins; i++) atomic.load<u32>(MAP_HEADER);
 }
