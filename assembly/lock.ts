@@ -11,7 +11,9 @@
 // Why every protocol word goes through an atomic access: Wasm atomics are sequentially
 // consistent, and the seqlock argument (assembly/README.md, "Why readers can trust what they
 // validated") needs the data a writer stores between its two version stores to be ordered with
-// them. Plain stores would be, on x86, but not under the Wasm memory model (nor on ARM).
+// them. Plain stores would be, on x86, but not under the Wasm memory model (nor on ARM). Two
+// exceptions store plainly, each saying why where it does: a new entry's words before the
+// tophash that publishes them (bucket.ts fillSlot), and a thread's own size stripe (thread.ts).
 // Atomic loads cost a plain `mov` on x64; atomic stores an `xchg`.
 
 import {
