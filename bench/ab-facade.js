@@ -1,6 +1,6 @@
 // A/B comparison of two builds of the whole package (facade and core), for work on their speed:
 //
-//   node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string] [get|set|add|balanced|churn]
+//   node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string] [get|set|add|balanced|churn|zchurn]
 //
 // dirA and dirB are package roots with a built dist/ and build/ (e.g. a `git worktree` of the
 // old commit, and this checkout, each after `npm run build`). Each creates its own map of `len`
@@ -12,7 +12,8 @@
 // The mix (default get) is the share of each operation: `set` overwrites present keys, `add`
 // bumps them, `balanced` is half get and half set as the harness's workload of that name.
 // `churn` is the harness's workload of that name on uniform keys (bench/workloads.js): inserts of
-// keys in [len, 2*len) and deletes of the key inserted CHURN_LAG pairs before.
+// keys in [len, 2*len) and deletes of the key inserted CHURN_LAG pairs before; `zchurn` is the
+// same on zipfian keys (target 5's workload).
 // `plain` runs get alone, so the other mixes need `harness`.
 // The report is the median of the per-pair ratios B/A (bench/ab-core.js says why).
 
@@ -23,10 +24,10 @@ import { SEED } from './config.js';
 import { sequence } from './workloads.js';
 
 const [dirA, dirB, shape = 'plain', lenArg = '1000000', keyKind = 'number', mix = 'get'] = process.argv.slice(2);
-const MIXES = { get: [0], set: [1], add: [3], balanced: [0, 1], churn: null };
+const MIXES = { get: [0], set: [1], add: [3], balanced: [0, 1], churn: null, zchurn: null };
 if (!dirA || !dirB || !['plain', 'harness'].includes(shape) || !['number', 'string'].includes(keyKind) ||
     !(mix in MIXES) || (shape === 'plain' && mix !== 'get')) {
-  console.error('usage: node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string] [get|set|add|balanced|churn]');
+  console.error('usage: node bench/ab-facade.js dirA dirB [plain|harness] [len] [number|string] [get|set|add|balanced|churn|zchurn]');
   console.error('       (mixes other than get need the harness loop)');
   process.exit(2);
 }
@@ -38,7 +39,9 @@ const random = mulberry32(SEED);
 let keys = new Uint32Array(PASS);
 for (let i = 0; i < PASS; i++) keys[i] = Math.floor(random() * len);
 let ops = new Uint8Array(PASS); // 0 get, 1 set, 2 delete, 3 add: the cases of LOOPS.harness
-if (mix === 'churn') ({ ops, keys } = sequence({ op: 'churn', dist: 'uniform', len }, PASS, SEED));
+if (mix === 'churn' || mix === 'zchurn') {
+  ({ ops, keys } = sequence({ op: 'churn', dist: mix === 'zchurn' ? 'zipf' : 'uniform', len }, PASS, SEED));
+}
 else for (let i = 0; i < PASS; i++) ops[i] = MIXES[mix][Math.floor(random() * MIXES[mix].length)];
 
 const KEY = keyKind === 'string' ? "'key:' + keys[i]" : 'keys[i]';
