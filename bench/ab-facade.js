@@ -41,8 +41,7 @@ for (let i = 0; i < PASS; i++) keys[i] = Math.floor(random() * len);
 let ops = new Uint8Array(PASS); // 0 get, 1 set, 2 delete, 3 add: the cases of LOOPS.harness
 if (mix === 'churn' || mix === 'zchurn') {
   ({ ops, keys } = sequence({ op: 'churn', dist: mix === 'zchurn' ? 'zipf' : 'uniform', len }, PASS, SEED));
-}
-else for (let i = 0; i < PASS; i++) ops[i] = MIXES[mix][Math.floor(random() * MIXES[mix].length)];
+} else for (let i = 0; i < PASS; i++) ops[i] = MIXES[mix][Math.floor(random() * MIXES[mix].length)];
 
 const KEY = keyKind === 'string' ? "'key:' + keys[i]" : 'keys[i]';
 const LOOPS = {
