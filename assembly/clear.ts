@@ -8,7 +8,7 @@
 import { reachTable } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, BKT_LOCK, bucketBytes, KEY_BLOB, VALUE_BLOB,
-  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, VALUE_TOMBSTONE, TOPHASH_DELETED, blobPtr, blobBytes,
+  TBL_OVERFLOW_COUNT, BKT_TOPHASH, VALUE_DELETED, VALUE_TOMBSTONE, TOPHASH_DELETED, blobPtr, blobBytes, isTombstoneValue,
   tableBucket, tableMask,
 } from "./layout";
 import { lock, unlock, load32, add32, store64 } from "./lock";
@@ -67,8 +67,9 @@ function clearTable(table: usize): bool {
 
 /**
  * Precondition: the chain at `head` is locked and not EVACUATED. Where overwrites take no lock
- * (C5), each entry is buried as a delete buries it: its value swapped for a tombstone, so that a
- * CAS that found it fails, and its slot kept from other keys until the tombstone is old enough.
+ * (C5), each entry is buried as a delete of a blob-pointer key buries it: its value swapped for a
+ * hard tombstone, so that a CAS that found it fails, and its slot kept from other keys until the
+ * tombstone is old enough. A soft tombstone (C7) is hardened the same way.
  */
 function clearChain(table: usize, head: usize): void {
   const keyKind = mapKeyKind();
@@ -89,6 +90,7 @@ function clearChain(table: usize, head: usize): void {
       if (bury) setTophash(bucket, slot, TOPHASH_DELETED);
       retireKey(key, keyKind);
       if (value == VALUE_DELETED && deletesByMark()) continue; // read-mostly (M5): counted out already
+      if (bury && isTombstoneValue(value)) continue; // a soft tombstone, hard now: counted out already (C7)
       if (valueKind == VALUE_BLOB) retire(blobPtr(value), blobBytes(value));
       removed++;
     }

@@ -13,7 +13,8 @@
 //   7  a bucket does not start on a cache line (layout.ts, "Buckets"; alloc.ts, "Alignment")
 //   8  strategy 'sharded': an entry sits in a shard other than the one its hash names (root.ts
 //      shardOf), where lookups never look: an operation that ran in a stale root would do this
-//   9  a tombstone (tophash DELETED) whose value word is not a TOMBSTONE (table.ts chainBury)
+//   9  a tombstone (tophash DELETED) whose value word is not a hard TOMBSTONE (table.ts chainBury)
+//  10  a hard TOMBSTONE under a key's tophash (only a soft one keeps it: C7)
 
 import { reachTable } from "./view";
 import {
@@ -30,7 +31,9 @@ import { classOf, classSize } from "./alloc";
 import { hashInline } from "./hash";
 import { mapKeyKind, mapSeed, stagingArea, deletesByMark } from "./map";
 import { readLock, readUnlock } from "./rwlock";
-import { HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE, RM_DIRTY_ROOT, VALUE_DELETED, VALUE_TOMBSTONE } from "./layout";
+import {
+  HDR_RW_STATE, ROOT_TABLE, ROOT_OLD_TABLE, RM_DIRTY_ROOT, VALUE_DELETED, VALUE_TOMBSTONE, isTombstoneValue, isSoftTombstone,
+} from "./layout";
 import { rootAt, rootCount, currentRoot, shardOf } from "./root";
 
 let entries: i64 = 0;
@@ -87,7 +90,12 @@ function checkTable(table: usize, old: usize, shard: i32): i32 {
         if (shard != ANY_SHARD && shardOf(hash) != <u32>shard) return fail(8, index);
         if (old != 0 && !isEvacuated(tableBucket(old, <u32>hash & tableMask(old)))) return fail(4, index);
         if (appearsBefore(head, bucket, slot, key, keyKind)) return fail(3, index);
-        if (!deletesByMark() || slotValue(bucket, slot) != VALUE_DELETED) entries++; // M5 marks
+        const value = slotValue(bucket, slot);
+        if (isTombstoneValue(value)) { // C7: the key's slot still, but not an entry
+          if (!isSoftTombstone(value)) return fail(10, index);
+        } else if (!deletesByMark() || value != VALUE_DELETED) {
+          entries++; // M5 marks are not entries either
+        }
       }
       if (used < BUCKET_SLOTS && overflowOf(bucket) != 0) return fail(2, index);
       bucket = overflowOf(bucket);

@@ -19,18 +19,18 @@ import { currentRoot, rootEntries } from "./root";
 import {
   MAP_HEADER, HDR_TABLES_GEN, ROOT_TABLE, ROOT_OLD_TABLE, ROOT_GROW_LOCK, TBL_NEVACUATE,
   TBL_EVACUATED, BKT_LOCK, BKT_VERSION, bucketBytes, BUCKET_SLOTS, VERSION_EVACUATED, VERSION_WRITING,
-  VALUE_MOVED,
+  VALUE_MOVED, VALUE_TOMBSTONE, TOPHASH_DELETED, isTombstoneValue,
   VERSION_STEP, TBL_B, TBL_BUCKET_MASK, TBL_NEXT, TBL_SIZE_BYTES, TBL_OVERFLOW_COUNT,
   LOAD_FACTOR_NUM, LOAD_FACTOR_DEN, maxB, tableBucket, tableBytes, tableB, tableMask, tableNext,
 } from "./layout";
 import {
-  tophashes, usedSlots, isDeleted, overflowOf, slotKey, slotValue, swapSlotValue, setSlotValue,
+  tophashes, usedSlots, isDeleted, overflowOf, slotKey, slotValue, casSlotValue, setSlotValue,
   version, setTophash, setSlot, setOverflow, beginWrite, endWrite,
 } from "./bucket";
 import { overwritesByCas } from "./map";
 import { lock, unlock, tryLock, load32, store32, add32, cas32 } from "./lock";
 import { allocZeroed, free } from "./alloc";
-import { retire } from "./epoch";
+import { retire, epochNow } from "./epoch";
 import { keyHash } from "./keys";
 import { tophash } from "./hash";
 import { OK, OUT_OF_MEMORY } from "./status";
@@ -143,9 +143,9 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
   let xTail = xHead, yTail = yHead;
   let xUsed: u32 = 0, yUsed: u32 = 0;
   let added: u32 = 0;
-  // C5: where overwrites take no lock, each value is taken with a swap to MOVED, so that a CAS
-  // either came before the swap (and is copied) or fails and goes to the new table. Readers
-  // must not return MOVED: the bracket makes them retry until EVACUATED.
+  // C5: where overwrites take no lock, each value is taken with a CAS to MOVED, so that a CAS
+  // either came before the swap (and is copied) or fails and goes to the new table (freezeValue).
+  // Readers must not return MOVED: the bracket makes them retry until EVACUATED.
   const freeze = overwritesByCas();
   if (freeze) beginWrite(oldHead);
   let bucket = oldHead;
@@ -154,6 +154,8 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
     const used = usedSlots(tops);
     for (let slot: u32 = 0; slot < used; slot++) {
       if (isDeleted(tops, slot)) continue; // a tombstone is left behind
+      const value = freeze ? freezeValue(bucket, slot) : slotValue(bucket, slot);
+      if (freeze && isTombstoneValue(value)) continue; // hardened by freezeValue: left behind too
       const key = slotKey(bucket, slot);
       const hash = keyHash(key, keyKind, seed);
       const toY = doubling && ((hash >> oldB) & 1) != 0;
@@ -163,6 +165,7 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
         const fresh = allocZeroed(bucketBytes());
         if (fresh == 0) {
           if (freeze) {
+            setSlotValue(bucket, slot, value); // not copied: thaw stops at it
             thaw(oldHead, xHead, yHead, doubling, oldB, keyKind, seed);
             endWrite(oldHead);
           }
@@ -176,7 +179,7 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
         added++;
       }
       // Destinations are private until EVACUATED is stored below, so no version bracket here.
-      setSlot(tail, tailUsed, key, freeze ? swapSlotValue(bucket, slot, VALUE_MOVED) : slotValue(bucket, slot));
+      setSlot(tail, tailUsed, key, value);
       setTophash(tail, tailUsed, tophash(hash));
       if (toY) { yTail = tail; yUsed = tailUsed + 1; } else { xTail = tail; xUsed = tailUsed + 1; }
     }
@@ -196,6 +199,26 @@ export function evacuate(old: usize, index: u32, wait: bool, keyKind: u32, seed:
   unlock(lockWord);
   if (add32(old, 1, TBL_EVACUATED) + 1 == tableMask(old) + 1) finishGrowth(old);
   return OK;
+}
+
+/**
+ * C5, C7: takes the value of (bucket, slot) of a chain being evacuated, where overwrites, deletes
+ * and inserts of a key with a soft tombstone take no lock: a live value becomes MOVED, so that a
+ * CAS that found it fails and goes to the new table; a soft tombstone is hardened (value
+ * TOMBSTONE, tophash DELETED), so that no insert revives the key in the old chain after its
+ * copy. A CAS loop, since those writes may come first. Returns the value it replaced.
+ */
+function freezeValue(bucket: usize, slot: u32): u64 {
+  let value = slotValue(bucket, slot);
+  while (true) {
+    const dead = isTombstoneValue(value);
+    const seen = casSlotValue(bucket, slot, value, dead ? VALUE_TOMBSTONE | <u64>epochNow() : VALUE_MOVED);
+    if (seen == value) {
+      if (dead) setTophash(bucket, slot, TOPHASH_DELETED);
+      return value;
+    }
+    value = seen;
+  }
 }
 
 /**

@@ -60,11 +60,13 @@ import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
   VALUE_INT32, STAGE_RESULT, STAGE_STATUS, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytes, BKT_LOCK, SLOT_KEY,
   SLOT_VALUE, SLOT_KEY_BYTES, tableBucket, tableMask, slotAddr, blobLenWord, align8, isReservedValue, isTombstoneValue,
+  isSoftTombstone, TOMBSTONE_SOFT, VALUE_TOMBSTONE,
 } from "./layout";
-import { OK, FOUND, NOT_FOUND } from "./status";
+import { OK, FOUND, NOT_FOUND, OUT_OF_MEMORY } from "./status";
 import { hashInline, hashStart, hashStep, tailMask, fmix64, tophash, numberKeyBits } from "./hash";
 import { load32, load64, store64, cas64, tryLock, unlock } from "./lock";
-import { pin, unpin } from "./epoch";
+import { pin, unpin, epochNow, tick } from "./epoch";
+import { countEntries } from "./thread";
 import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, linkOf, version } from "./bucket";
 import { tablesGen } from "./table";
 import { currentRoot } from "./root";
@@ -73,7 +75,7 @@ import { readStall, writeStall } from "./hooks";
 import {
   get, has as hasGeneral, set as setGeneral, add as addGeneral, remove as removeGeneral, insertHeld, addHeld,
   removeHeld, stagingArea, mapKeyKind, mapValueKind, mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
-  overwritesByCas, addAtSlot,
+  overwritesByCas, addAtSlot, putAtSlot, absentPlus, TOMBSTONE_TICKS,
 } from "./map";
 
 // probe's answer when its return value is SENTINEL (a value word can be any 64 bits, so the
@@ -368,13 +370,28 @@ let liveTable: usize = 0;
 
 /**
  * C3: CASes the value word at `at` from what it holds to `value` (set) or to itself + `delta`
- * (add: `value` unused). True when stored, and unpinned (C6). False, still pinned, when the word
- * is reserved: the key was deleted (a tombstone) or its chain evacuated (MOVED) since C2.
+ * (add: `value` unused); C7: over the key's soft tombstone, to `value` or to the delta, which
+ * inserts the key. True when stored, and unpinned (C6). False, still pinned, when the word is
+ * another reserved one: the key's tombstone was hardened (C7) or its chain evacuated (MOVED)
+ * since C2.
  */
 @inline function casLive(at: usize, value: u64, delta: f64, adding: bool): bool {
   writeStall();
   let seen = load64(at, SLOT_VALUE);
-  while (!isReservedValue(seen)) {
+  while (true) {
+    if (isReservedValue(seen)) {
+      if (!isSoftTombstone(seen)) return false;
+      const born = adding ? reinterpret<u64>(absentPlus(delta)) : value;
+      const found = cas64(at, seen, born, SLOT_VALUE);
+      if (found == seen) {
+        countEntries(1); // W9
+        if (adding) store<f64>(stagingArea(), reinterpret<f64>(born), STAGE_RESULT);
+        unpin(); // E4
+        return true;
+      }
+      seen = found; // an overwrite, a delete or another insert came first: decide again
+      continue;
+    }
     const next = adding ? reinterpret<u64>(sumOf(reinterpret<f64>(seen), delta)) : value;
     const found = cas64(at, seen, next, SLOT_VALUE);
     if (found == seen) {
@@ -382,9 +399,8 @@ let liveTable: usize = 0;
       unpin(); // E4
       return true;
     }
-    seen = found; // another overwrite came first: the slot is still this key's (C4)
+    seen = found; // another write came first: the slot is still this key's (C4)
   }
-  return false;
 }
 
 /**
@@ -418,7 +434,7 @@ let liveTable: usize = 0;
   if (adding) {
     store<f64>(stagingArea(), addAtSlot(slot, delta), STAGE_RESULT);
   } else {
-    store64(slot, inlineValueWord(value), SLOT_VALUE);
+    putAtSlot(slot, inlineValueWord(value)); // the key's value or its soft tombstone (C7)
   }
   release();
   return OK;
@@ -450,6 +466,11 @@ function lockPresentBlobPlace(key: f64): usize { return lockPresent(key, true, t
  * insert of a missing one handed to map.ts with the chain still held (insertHeld).
  */
 export function set(key: f64, value: f64, valueLen: i32): i32 {
+  const status = setFast(key, value, valueLen);
+  // map.ts moves the epoch on and tries again where tombstones will be room (C7)
+  return status == OUT_OF_MEMORY ? setGeneral(key, value, valueLen) : status;
+}
+@inline function setFast(key: f64, value: f64, valueLen: i32): i32 {
   if (overwritesByCas()) {
     return mapKeyKind() == KEY_BLOB ? setByCasBlob(key, value) : overwriteByCas(key, value, 0, false, false);
   }
@@ -463,7 +484,8 @@ function setByCasBlob(key: f64, value: f64): i32 { return overwriteByCas(key, va
     const slot = lockPresentKey(key, false);
     if (slot == MISSING) return insertHeld(key, value, heldHash, heldHead, heldTable);
     if (slot != 0) {
-      store64(slot, inlineValueWord(value), SLOT_VALUE);
+      if (overwritesByCas()) putAtSlot(slot, inlineValueWord(value)); // after C3 failed: C7
+      else store64(slot, inlineValueWord(value), SLOT_VALUE);
       release();
       return OK;
     }
@@ -476,6 +498,10 @@ function setByCasBlob(key: f64, value: f64): i32 { return overwriteByCas(key, va
  * handed to map.ts with the chain still held (addHeld). Values are inline.
  */
 export function add(key: f64, delta: f64): i32 {
+  const status = addFast(key, delta);
+  return status == OUT_OF_MEMORY ? addGeneral(key, delta) : status; // as set
+}
+@inline function addFast(key: f64, delta: f64): i32 {
   if (overwritesByCas()) {
     return mapKeyKind() == KEY_BLOB ? addByCasBlob(key, delta) : overwriteByCas(key, 0, delta, true, false);
   }
@@ -488,21 +514,28 @@ function addByCasBlob(key: f64, delta: f64): i32 { return overwriteByCas(key, 0,
   const slot = lockPresentKey(key, false);
   if (slot == MISSING) return addHeld(key, delta, heldHash, heldHead, heldTable);
   if (slot == 0) return addGeneral(key, delta);
-  const sum = sumOf(reinterpret<f64>(load64(slot, SLOT_VALUE)), delta);
-  store64(slot, reinterpret<u64>(sum), SLOT_VALUE);
+  let sum: f64;
+  if (overwritesByCas()) { // after C3 failed: the key's value or its soft tombstone (C7)
+    sum = addAtSlot(slot, delta);
+  } else {
+    sum = sumOf(reinterpret<f64>(load64(slot, SLOT_VALUE)), delta);
+    store64(slot, reinterpret<u64>(sum), SLOT_VALUE);
+  }
   release();
   store<f64>(stagingArea(), sum, STAGE_RESULT);
   return OK;
 }
 
 /**
- * map.ts remove, with the common case done on the chain lockPresent holds: a present key is
+ * map.ts remove. In 'concurrent' maps with inline values, without the lock (removeByCas, C7).
+ * Elsewhere the common case is done on the chain lockPresent holds: a present key is
  * removed there (map.ts removeHeld), and a missing one is NOT_FOUND at once. The locked chain is
  * the only place the key could be: a growth that started since lockPresent loaded `oldTable`
  * has not evacuated it (W4), and a key reaches the new table only by that evacuation, or by
  * a write after it (W2).
  */
 export function remove(key: f64): i32 {
+  if (overwritesByCas()) return mapKeyKind() == KEY_BLOB ? removeByCasBlob(key) : removeByCas(key, false);
   const slot = lockPresentKey(key, true);
   if (slot == 0) return removeGeneral(key);
   if (slot == MISSING) {
@@ -510,4 +543,40 @@ export function remove(key: f64): i32 {
     return NOT_FOUND;
   }
   return removeHeld(heldHead, heldTable, heldBucket, heldSlot);
+}
+
+function removeByCasBlob(key: f64): i32 { return removeByCas(key, true); }
+
+/**
+ * C7: remove without the lock, for 'concurrent' maps with inline values: find the key's slot as
+ * an overwrite does (C1–C2), then CAS its live value to a soft tombstone. The slot stays the
+ * key's (its tophash and key word stay), so no other key can be in it (C4). A missing key, or
+ * one whose value word is a tombstone already, is NOT_FOUND: entries never move within a table,
+ * so the key was absent at the moment its chain was searched or its tombstone loaded. MOVED (an
+ * evacuation since C1) and long blob keys go to map.ts.
+ */
+@inline function removeByCas(key: f64, blob: bool): i32 {
+  if (blob && !shortStaged(key)) return removeGeneral(key);
+  const bits = blob ? 0 : keyBits(key);
+  const hash = keyHash(key, bits, blob);
+  const at = findLive(key, bits, hash, blob);
+  if (at == UNSURE) return removeGeneral(key);
+  if (at == 0) {
+    unpin(); // E4
+    return NOT_FOUND;
+  }
+  writeStall();
+  let seen = load64(at, SLOT_VALUE);
+  while (!isReservedValue(seen)) {
+    const found = cas64(at, seen, VALUE_TOMBSTONE | TOMBSTONE_SOFT | <u64>epochNow(), SLOT_VALUE);
+    if (found == seen) {
+      countEntries(-1); // W9
+      tick(TOMBSTONE_TICKS);
+      unpin(); // E4
+      return OK;
+    }
+    seen = found; // an overwrite came first: the slot is still this key's (C4)
+  }
+  unpin();
+  return isTombstoneValue(seen) ? NOT_FOUND : removeGeneral(key);
 }

@@ -152,17 +152,23 @@
 // away from the values it is given.
 @inline export const VALUE_DELETED: u64 = 0x7ff4000000000000;
 
-// Strategy 'concurrent' with inline values, whose overwrites take no lock (fast64.ts, C1–C6 in
+// Strategy 'concurrent' with inline values, whose overwrites take no lock (fast64.ts, C1–C7 in
 // assembly/README.md): a deleted entry's value word becomes TOMBSTONE with the global epoch of
-// the delete in its low 32 bits, and its tophash DELETED (table.ts chainBury). An evacuated
-// entry's value word becomes MOVED before it is copied (evacuate.ts). Both are signalling NaNs,
-// like VALUE_DELETED, and no stored value is one: map.ts inlineValueWord makes every NaN the
-// canonical quiet one. isReservedValue tells all three (and 0x7ff7…) apart with one compare.
+// the delete in its low 32 bits. Where the key word is inline or holds a short key's bytes, the
+// tombstone is SOFT (bit 32 set) and the tophash stays: the slot is still the key's, and an
+// insert of the key CASes the value back without the lock (C7). Under the chain lock a soft
+// tombstone is hardened (value TOMBSTONE with the epoch of the hardening, then tophash DELETED)
+// before another key may have its slot; a blob-pointer key's delete leaves a hard one at once.
+// An evacuated entry's value word becomes MOVED before it is copied (evacuate.ts). All are
+// signalling NaNs, like VALUE_DELETED, and no stored value is one: map.ts inlineValueWord makes
+// every NaN the canonical quiet one. isReservedValue tells them (and 0x7ff7…) apart with one compare.
 @inline export const VALUE_TOMBSTONE: u64 = 0x7ff5000000000000;
+@inline export const TOMBSTONE_SOFT: u64 = 0x0000000100000000;
 @inline export const VALUE_MOVED: u64 = 0x7ff6000000000000;
 @inline export function isReservedValue(word: u64): bool { return (word >> 50) == (0x7ff4 >> 2); }
 @inline export function tombstoneEpoch(word: u64): u32 { return <u32>word; }
 @inline export function isTombstoneValue(word: u64): bool { return (word >> 48) == (VALUE_TOMBSTONE >> 48); }
+@inline export function isSoftTombstone(word: u64): bool { return (word >> 32) == ((VALUE_TOMBSTONE | TOMBSTONE_SOFT) >> 32); }
 
 // ── The read/write lock word (rwlock.ts, strategy 'rwlock') ───────────────────────────────────
 // ╒════════════ rwState (32 bits) ════════════════════════════════════════════╕

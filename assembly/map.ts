@@ -19,22 +19,22 @@ import {
   BKT_LOCK, KEY_NUMBER, KEY_BLOB, VALUE_BLOB, VALUE_INT32, STAGE_DATA, STAGE_RESULT,
   STAGE_RESULT_LEN, STAGE_RESULT_AT, STAGE_NEED_BYTES, TS_STAGING, TS_STAGING_SIZE, LEN_BYTES_MASK, MAX_KEY_BYTES,
   MAX_VALUE_BYTES, bucketBytes, VERSION_EVACUATED, blobWord, blobPtr, blobBytes, blobLenWord,
-  align8, tableBucket, tableMask, keyInSlot, setGeometry, slotAddr, SLOT_VALUE,
+  align8, tableBucket, tableMask, keyInSlot, setGeometry, slotAddr, SLOT_VALUE, isTombstoneValue,
 } from "./layout";
 import {
   OK, INSERTED, FOUND, NOT_FOUND, MISMATCH, OUT_OF_MEMORY, NEEDS_SPACE, KEY_TOO_LARGE,
   VALUE_TOO_LARGE,
 } from "./status";
 import { hashInline, hashBytes, tophash, numberKeyBits } from "./hash";
-import { lock, unlock, load32, load64, cas64 } from "./lock";
-import { pin, unpin, retire, tick } from "./epoch";
+import { lock, unlock, load32, load64, cas64, swap64 } from "./lock";
+import { pin, unpin, retire, tick, collect } from "./epoch";
 import { alloc, free } from "./alloc";
 import { selfSlot, countEntries } from "./thread";
 import { valueEquals, retireKey } from "./keys";
 import { version, slotValue, slotKey } from "./bucket";
 import {
   readChain, chainFind, chainInsert, chainSetValue, chainCasValue, chainRemove, chainBury, tablesGen, readValue,
-  readVersion, foundBucket, foundSlot, addedOverflow, READ_FOUND, READ_MISSING, READ_EVACUATED,
+  readVersion, foundBucket, foundSlot, addedOverflow, takeTombstonesWaiting, setWaitForTombstones, READ_FOUND, READ_MISSING, READ_EVACUATED,
 } from "./table";
 import { growWork, maybeGrow } from "./evacuate";
 import { loadRoots, currentRoot, useRootOf } from "./root";
@@ -155,7 +155,8 @@ let stagedValue: u64 = 0;
   return value != value ? CANONICAL_NAN : reinterpret<u64>(value);
 }
 const CANONICAL_NAN: u64 = 0x7ff8000000000000;
-const TOMBSTONE_TICKS: u32 = 4;
+/** How much a tombstone counts toward the next collect (epoch.ts tick): it ages as the epoch moves (C6). */
+export const TOMBSTONE_TICKS: u32 = 4;
 
 /** Reads a value argument: inline, or a blob in staging at `offset` (not copied). */
 function stageValue(value: f64, lenWord: i32, offset: usize): i32 {
@@ -386,6 +387,34 @@ function insertOwnedValue(head: usize): i32 {
 }
 
 export function set(key: f64, value: f64, valueLen: i32): i32 {
+  let status = setOnce(key, value, valueLen);
+  for (let attempt = 0; status == OUT_OF_MEMORY && ageTombstones(attempt); attempt++) status = setOnce(key, value, valueLen);
+  setWaitForTombstones(true);
+  return status;
+}
+
+/** How many times an insert moves the epoch on and tries again for its chain's tombstones (C7). */
+const AGING_ATTEMPTS: i32 = 3;
+
+/**
+ * An insert found its chain full but for tombstones, which are room once old enough (C4, C7;
+ * table.ts chainInsert hardened the soft ones and gave up). Moves the epoch on as far as other
+ * threads' pins allow (three collects, E3) and says whether to try again: a tombstone hardened on
+ * one try is old enough on the next if no thread stayed pinned meanwhile. From the second try on
+ * chainInsert links a new bucket rather than wait again, and the caller puts that back after its
+ * last try. OUT_OF_MEMORY also comes here: its chain's tombstones may be room. Precondition:
+ * unpinned.
+ */
+function ageTombstones(attempt: i32): bool {
+  if (attempt >= AGING_ATTEMPTS || !takeTombstonesWaiting()) return false;
+  collect();
+  collect();
+  collect();
+  if (attempt >= 1) setWaitForTombstones(false);
+  return true;
+}
+
+function setOnce(key: f64, value: f64, valueLen: i32): i32 {
   let status = setProbe(key);
   if (status == OK) status = stageValue(value, valueLen, dataEnd);
   if (status != OK) return status;
@@ -396,11 +425,16 @@ export function set(key: f64, value: f64, valueLen: i32): i32 {
   }
   const head = lockChain();
   if (chainFind(head, probeTop, probeWord, keyKind)) {
-    const replaced = slotValue(foundBucket, foundSlot);
-    chainSetValue(head, foundBucket, foundSlot, ownedValue, valueKind == VALUE_BLOB);
-    unlockChain(head);
-    if (valueKind == VALUE_BLOB) retireBlob(replaced); // W9
-    status = OK;
+    if (casOverwrites) { // the slot may hold the key's soft tombstone (C7)
+      status = putAtSlot(slotAddr(foundBucket, foundSlot), ownedValue) ? INSERTED : OK;
+      unlockChain(head);
+    } else {
+      const replaced = slotValue(foundBucket, foundSlot);
+      chainSetValue(head, foundBucket, foundSlot, ownedValue, valueKind == VALUE_BLOB);
+      unlockChain(head);
+      if (valueKind == VALUE_BLOB) retireBlob(replaced); // W9
+      status = OK;
+    }
   } else {
     status = insertOwnedValue(head);
   }
@@ -425,15 +459,31 @@ export function insertHeld(key: f64, value: f64, hash: u64, head: usize, table: 
 
 /** Inserts `value` unless the key is present; FOUND puts the present value in the result. */
 export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
+  let status = getOrInsertOnce(key, value, valueLen);
+  for (let attempt = 0; status == OUT_OF_MEMORY && ageTombstones(attempt); attempt++) {
+    status = getOrInsertOnce(key, value, valueLen);
+  }
+  setWaitForTombstones(true);
+  return status;
+}
+
+function getOrInsertOnce(key: f64, value: f64, valueLen: i32): i32 {
   let status = setProbe(key);
   if (status == OK) status = stageValue(value, valueLen, dataEnd);
   if (status != OK) return status;
   pin();
   const head = lockChain();
   if (chainFind(head, probeTop, probeWord, keyKind)) {
-    status = putResult(slotValue(foundBucket, foundSlot)); // under the lock: the blob is stable
-    unlockChain(head);
-    if (status == OK) status = FOUND;
+    const present = casOverwrites ? reviveAtSlot(slotAddr(foundBucket, foundSlot), stagedValue) : slotValue(foundBucket, foundSlot);
+    if (present == REVIVED) {
+      unlockChain(head);
+      countEntries(1);
+      status = INSERTED;
+    } else {
+      status = putResult(present); // under the lock: the blob is stable
+      unlockChain(head);
+      if (status == OK) status = FOUND;
+    }
   } else if (!ownValue()) {
     unlockChain(head);
     status = OUT_OF_MEMORY;
@@ -447,7 +497,8 @@ export function getOrInsert(key: f64, value: f64, valueLen: i32): i32 {
 /**
  * Removes the entry at (bucket, slot) of the locked chain, unlocks, retires its memory. Where
  * overwrites take no lock, `expected` (not u64.MAX_VALUE) is compareAndDelete's value, which the
- * tombstone's CAS checks again (C5); false, unlocked and nothing changed, if it no longer holds.
+ * tombstone's CAS checks again (C5); false, unlocked and nothing changed, if it no longer holds
+ * or the slot holds the key's soft tombstone (C7): deletes without the lock may come first.
  * Elsewhere the lock keeps the value the caller compared.
  */
 function removeFound(head: usize, bucket: usize, slot: u32, expected: u64 = u64.MAX_VALUE): bool {
@@ -486,8 +537,7 @@ export function remove(key: f64): i32 {
   const head = lockChain();
   let result = NOT_FOUND;
   if (chainFind(head, probeTop, probeWord, keyKind)) {
-    removeFound(head, foundBucket, foundSlot);
-    result = OK;
+    if (removeFound(head, foundBucket, foundSlot)) result = OK; // false: a soft tombstone (C7)
   } else {
     unlockChain(head);
   }
@@ -516,7 +566,9 @@ function lockAndCompare(expected: u64): i32 {
   pin();
   lockedHead = lockChain();
   if (!chainFind(lockedHead, probeTop, probeWord, keyKind)) return NOT_FOUND;
-  return valueEquals(slotValue(foundBucket, foundSlot), expected, valueKind) ? FOUND : MISMATCH;
+  const value = slotValue(foundBucket, foundSlot);
+  if (casOverwrites && isTombstoneValue(value)) return NOT_FOUND; // its soft tombstone (C7)
+  return valueEquals(value, expected, valueKind) ? FOUND : MISMATCH;
 }
 
 let lockedHead: usize = 0;
@@ -572,17 +624,55 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
 
 /**
  * Adds `delta` to the value of the slot at `at` with a CAS loop, since overwrites without the
- * lock may race it (C5), and returns the sum. Precondition: the caller holds the chain lock and
- * the slot holds the caller's key (so its value is no reserved word).
+ * lock may race it (C5), and returns the sum. A soft tombstone counts as an absent key: the add
+ * revives it (C7). Precondition: the caller holds the chain lock and the slot holds the caller's
+ * key, so its value is the key's or its soft tombstone.
  */
 @inline export function addAtSlot(at: usize, delta: f64): f64 {
   let value = load64(at, SLOT_VALUE);
   while (true) {
-    const sum = sumOf(reinterpret<f64>(value), delta);
+    const dead = isTombstoneValue(value);
+    const sum = dead ? absentPlus(delta) : sumOf(reinterpret<f64>(value), delta);
     const seen = cas64(at, value, reinterpret<u64>(sum), SLOT_VALUE);
-    if (seen == value) return sum;
+    if (seen == value) {
+      if (dead) countEntries(1);
+      return sum;
+    }
     value = seen;
   }
+}
+
+/** What add stores for an absent key: +0 + delta (so -0 becomes +0), int32 values as int32. */
+@inline export function absentPlus(delta: f64): f64 {
+  return valueKind == VALUE_INT32 ? <f64><i32>delta : 0 + delta;
+}
+
+/**
+ * The value words of the key at `at`, found under the chain lock in a map whose writes to a
+ * present key take no lock: `word` replaces the value or the key's soft tombstone with one swap
+ * (C7). True when it was a tombstone: the key is inserted, and counted.
+ */
+@inline export function putAtSlot(at: usize, word: u64): bool {
+  if (!isTombstoneValue(swap64(at, word, SLOT_VALUE))) return false;
+  countEntries(1);
+  return true;
+}
+
+/** reviveAtSlot's answer when it stored the value. */
+const REVIVED: u64 = u64.MAX_VALUE;
+
+/**
+ * getOrInsert's half of putAtSlot: stores `word` only over the key's soft tombstone (C7), with a
+ * CAS. Returns REVIVED (the caller counts the entry), or the value word that was present.
+ */
+function reviveAtSlot(at: usize, word: u64): u64 {
+  let value = load64(at, SLOT_VALUE);
+  while (isTombstoneValue(value)) {
+    const seen = cas64(at, value, word, SLOT_VALUE);
+    if (seen == value) return REVIVED;
+    value = seen;
+  }
+  return value;
 }
 
 /**
@@ -591,6 +681,13 @@ export function compareAndDelete(key: f64, expected: f64, expectedLen: i32): i32
  * values are inline (the facade checks).
  */
 export function add(key: f64, delta: f64): i32 {
+  let status = addOnce(key, delta);
+  for (let attempt = 0; status == OUT_OF_MEMORY && ageTombstones(attempt); attempt++) status = addOnce(key, delta);
+  setWaitForTombstones(true);
+  return status;
+}
+
+function addOnce(key: f64, delta: f64): i32 {
   const status = setProbe(key);
   if (status != OK) return status;
   pin();
@@ -616,7 +713,7 @@ export function add(key: f64, delta: f64): i32 {
  * and puts the sum in the result. INSERTED, or OUT_OF_MEMORY with nothing changed.
  */
 function insertSum(head: usize, delta: f64): i32 {
-  const sum = valueKind == VALUE_INT32 ? <f64><i32>delta : 0 + delta; // an absent key counts as +0, so -0 becomes +0
+  const sum = absentPlus(delta);
   if (!insertLocked(head, reinterpret<u64>(sum))) {
     unlockChain(head);
     return OUT_OF_MEMORY;

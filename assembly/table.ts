@@ -19,11 +19,12 @@
 
 import {
   bucketBytes, BUCKET_SLOTS, TOPHASH_EMPTY, TOPHASH_DELETED, VERSION_WRITING, VERSION_EVACUATED,
-  TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB, VALUE_TOMBSTONE, tombstoneEpoch, isTombstoneValue, keyInSlot,
+  TBL_OVERFLOW_COUNT, MAP_HEADER, HDR_TABLES_GEN, KEY_BLOB, VALUE_TOMBSTONE, TOMBSTONE_SOFT, tombstoneEpoch, isTombstoneValue,
+  isSoftTombstone, keyInSlot,
 } from "./layout";
 import {
   matchTophash, matchEmpty, matchDeleted, firstSlot, usedSlots, tophashes, overflowOf, slotKey,
-  slotValue, tophashAt, version, setTophash, setSlot, fillSlot, setSlotValue, swapSlotValue, casSlotValue,
+  slotValue, tophashAt, version, setTophash, setSlot, fillSlot, setSlotValue, casSlotValue,
   setOverflow, beginWrite, endWrite,
 } from "./bucket";
 import { keyEquals, valueEquals, inBounds } from "./keys";
@@ -113,6 +114,17 @@ export function chainFind(head: usize, top: u8, probe: u64, keyKind: u32): bool 
 
 /** Set by chainInsert when it linked a new overflow bucket (the growth trigger, G1). */
 export let addedOverflow: bool = false;
+/** Set by chainInsert when it found no room in the chain but tombstones that will be, once aged (C7). */
+let tombstonesWaiting: bool = false;
+/** Whether chainInsert then gives up (true) or links a new bucket (map.ts ageTombstones sets it). */
+let waitForTombstones: bool = true;
+export function setWaitForTombstones(wait: bool): void { waitForTombstones = wait; }
+/** Whether the last insert that ran out of memory left tombstones waiting to age; clears it. */
+export function takeTombstonesWaiting(): bool {
+  const waiting = tombstonesWaiting;
+  tombstonesWaiting = false;
+  return waiting;
+}
 
 /**
  * Puts a new entry in the locked chain: into the first tombstone old enough to take another key
@@ -164,6 +176,11 @@ export function chainInsert(table: usize, head: usize, top: u8, key: u64, value:
   }
   addedOverflow = false;
   if (target == 0) {
+    // No room but tombstones: harden them all and leave it to the caller to move the epoch on
+    // and try again (map.ts ageTombstones), rather than lengthen the chain for them (C7).
+    const hard = hardenChain(head, now);
+    tombstonesWaiting = hard != 0;
+    if (tombstonesWaiting && waitForTombstones) return false;
     target = allocZeroed(bucketBytes()); // before any store, so failure changes nothing
     if (target == 0) return false;
     slot = 0;
@@ -211,7 +228,9 @@ export function chainSetValue(head: usize, bucket: usize, slot: u32, value: u64,
  */
 export function chainCasValue(bucket: usize, slot: u32, expected: u64, next: u64, valueKind: u32): bool {
   let value = slotValue(bucket, slot);
-  while (valueEquals(value, expected, valueKind)) {
+  // A tombstone is a NaN, which SameValueZero would take for an expected NaN: a delete without
+  // the lock may come first (C7), and then the key is absent.
+  while (!isTombstoneValue(value) && valueEquals(value, expected, valueKind)) {
     const seen = casSlotValue(bucket, slot, value, next);
     if (seen == value) return true;
     value = seen;
@@ -254,39 +273,66 @@ export function chainRemove(table: usize, head: usize, bucket: usize, slot: u32)
 
 /**
  * Deletes the entry at (bucket, slot) of the locked chain by making it a tombstone (C5): its
- * value word becomes TOMBSTONE with the global epoch, then its tophash DELETED. The slot keeps
- * its place until the tombstone is old enough for chainInsert to give it another key, so an
- * overwrite that found the key without the lock can never CAS into another key's entry. The key
- * word stays, so a reader that matched the key loads this key's value or the tombstone, and
- * takes a tombstone for "absent" (R6a): no version bracket, unless the key word points to a blob,
- * which is retired now and which readers must not trust past the next version check. With
+ * value word becomes TOMBSTONE with the global epoch. An inline or in-slot key keeps its slot and
+ * its tophash (a soft tombstone, C7): a reader that matched the key loads its value or the
+ * tombstone, and takes a tombstone for "absent" (R6a), so no version bracket is needed, and an
+ * insert of the key takes the slot back. A key word that points to a blob is retired now, so its
+ * slot goes to other keys after C4's grace period: the tombstone is hard (tophash DELETED), inside
+ * a bracket, since readers must not trust the pointer past the next version check. With
  * `expected` (not u64.MAX_VALUE) only a value equal to it (keys.ts valueEquals) is deleted.
  * Returns the value word deleted, or u64.MAX_VALUE (no value of these maps: a canonical NaN is
- * 0x7ff8…) when it did not equal `expected`; an overwrite without the lock may change the value
- * up to the swap.
+ * 0x7ff8…) when it did not equal `expected` or the key was deleted already: deletes and
+ * overwrites without the lock may change the value up to the CAS.
  */
 export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, keyKind: u32, valueKind: u32): u64 {
-  const bracket = keyKind == KEY_BLOB && !keyInSlot(slotKey(bucket, slot));
-  if (bracket) beginWrite(head); // W5
-  const tombstone = VALUE_TOMBSTONE | <u64>epochNow();
-  let value: u64;
-  if (expected == u64.MAX_VALUE) {
-    value = swapSlotValue(bucket, slot, tombstone);
-  } else {
-    value = slotValue(bucket, slot);
-    while (true) {
-      if (!valueEquals(value, expected, valueKind)) {
-        if (bracket) endWrite(head);
-        return u64.MAX_VALUE;
-      }
-      const seen = casSlotValue(bucket, slot, value, tombstone);
-      if (seen == value) break;
-      value = seen;
+  const hard = keyKind == KEY_BLOB && !keyInSlot(slotKey(bucket, slot));
+  if (hard) beginWrite(head); // W5
+  const tombstone = VALUE_TOMBSTONE | <u64>epochNow() | (hard ? 0 : TOMBSTONE_SOFT);
+  let value = slotValue(bucket, slot);
+  while (true) {
+    if (isTombstoneValue(value) || (expected != u64.MAX_VALUE && !valueEquals(value, expected, valueKind))) {
+      if (hard) endWrite(head);
+      return u64.MAX_VALUE;
     }
+    const seen = casSlotValue(bucket, slot, value, tombstone);
+    if (seen == value) break;
+    value = seen;
   }
-  setTophash(bucket, slot, TOPHASH_DELETED);
-  if (bracket) endWrite(head); // W7
+  if (hard) {
+    setTophash(bucket, slot, TOPHASH_DELETED);
+    endWrite(head); // W7
+  }
   return value;
+}
+
+/**
+ * C7: makes the soft tombstones of the locked chain hard (value TOMBSTONE with the epoch now,
+ * then tophash DELETED), so that their slots may go to other keys once that newer epoch has aged
+ * in turn (C4). A CAS, since an insert of the key without the lock may come first; no bracket,
+ * as for a burial (C5): the key word stays. Returns the chain's hard tombstones after it.
+ */
+function hardenChain(head: usize, now: u32): u32 {
+  let hard: u32 = 0;
+  let bucket = head;
+  while (bucket != 0) {
+    const tops = tophashes(bucket);
+    const used = usedSlots(tops);
+    for (let slot: u32 = 0; slot < used; slot++) {
+      if (tophashAt(bucket, slot) == TOPHASH_DELETED) {
+        hard++;
+        continue;
+      }
+      const value = slotValue(bucket, slot);
+      if (!isSoftTombstone(value)) continue;
+      if (casSlotValue(bucket, slot, value, VALUE_TOMBSTONE | <u64>now) == value) {
+        setTophash(bucket, slot, TOPHASH_DELETED);
+        hard++;
+      }
+    }
+    if (used < BUCKET_SLOTS) break;
+    bucket = overflowOf(bucket);
+  }
+  return hard;
 }
 
 /** Calls no code: debug builds compile the assertions in, release builds drop them. */
