@@ -16,6 +16,19 @@
 //     the debug core's readStall between each slot's key and value, and check each entry. A
 //     delete buries its entry with no version bracket (C5), so an iterator that read the tophash
 //     before the burial and the value word after it reads a tombstone, and must skip it (R6a).
+//   'slide': deletes and inserts without the lock (C7). Thread 0 slides a window of WINDOW live
+//     keys: it deletes the oldest and inserts a fresh one, so the chains fill with soft
+//     tombstones, which its inserts harden and, once aged, give to fresh keys. The other threads
+//     set and delete keys of the window and of the BEHIND keys before it (revivals of soft
+//     tombstones, and deletes), held between finding the slot and the CAS; thread 0 deletes
+//     each key as it falls out of their reach. Were a hardened tombstone given to a fresh key
+//     before every writer that matched the old key had unpinned (C4, counted from the
+//     hardening), a stalled set would store into the fresh key: a foreign value.
+//   'revive': thread 0 deletes and adds 1 to its own counters, held between finding the slot and
+//     the CAS; the other threads insert fresh keys, so the table keeps growing. Each counter
+//     holds 1 after its add. Were an evacuation to leave a soft tombstone as it is (C7: it
+//     hardens it), an add that found it would revive the key in the old chain after its copy:
+//     the counter lost.
 //   'growth': thread 0 adds 1 to its own counters (keys COUNTER_BASE + j) and counts its adds;
 //     the other threads insert fresh keys all along, so the table keeps doubling and evacuating.
 //     Were an evacuation to copy a value without freezing it (C5: swap to MOVED), an add that
@@ -27,6 +40,8 @@ import { coreExports } from 'sharemap/testing';
 import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey } from './common.mjs';
 
 const KEYS = 6;
+const WINDOW = 6;
+const BEHIND = 12;
 const KEY_SPACE = 1 << 24;
 const COUNTER_BASE = 1 << 30;
 
@@ -35,10 +50,11 @@ export default function casRaces(map, { index, threads, args }) {
   const rand = mulberry32(threadSeed(seed, index));
   const result = { foreign: 0, writes: 0, examples: [], adds: [] };
   const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
-  const done = () => Atomics.load(words, 0) >= (race === 'growth' ? 1 : threads - 1);
+  const done = () => Atomics.load(words, 0) >= (race === 'growth' || race === 'revive' ? 1 : threads - 1);
   const finish = () => Atomics.add(words, 0, 1);
 
-  if (race === 'growth') {
+  if (race === 'slide') return slide(map, index, args, rand, result, note, done, finish);
+  if (race === 'growth' || race === 'revive') {
     if (index === 0) {
       const counters = args.counters;
       result.adds = new Array(counters).fill(0);
@@ -46,8 +62,18 @@ export default function casRaces(map, { index, threads, args }) {
       try {
         for (let i = 0; i < ops; i++) {
           const j = randInt(rand, counters);
-          map.add(COUNTER_BASE + j, 1);
-          result.adds[j]++;
+          if (race === 'revive') {
+            map.delete(COUNTER_BASE + j);
+            const sum = map.add(COUNTER_BASE + j, 1);
+            const held = map.get(COUNTER_BASE + j);
+            if (sum !== 1 || held !== 1) {
+              result.foreign++;
+              note('counter after delete and add', j, { sum, held });
+            }
+          } else {
+            map.add(COUNTER_BASE + j, 1);
+            result.adds[j]++;
+          }
           result.writes++;
         }
       } finally {
@@ -120,6 +146,50 @@ export default function casRaces(map, { index, threads, args }) {
       result.writes++;
       check(key);
       check(randInt(rand, KEYS));
+    }
+  } finally {
+    coreExports(map).setWriteStall(0);
+    finish();
+  }
+  return result;
+}
+
+/** The 'slide' race (see the top of this file). Keys are numbers or short strings (in their slot). */
+function slide(map, index, { ops, words, stall, keyKind }, rand, result, note, done, finish) {
+  const k = (i) => (keyKind === 'string' ? 's:' + i : i);
+  const check = (i) => {
+    const value = map.get(k(i));
+    if (value !== undefined && numberValueKey(value, KEY_SPACE) !== i) {
+      result.foreign++;
+      note('foreign value', i, value);
+    }
+  };
+  let version = 0;
+  if (index === 0) {
+    for (let i = 0; i < WINDOW; i++) map.set(k(i), numberValue(i, ++version, KEY_SPACE));
+    Atomics.store(words, 1, WINDOW);
+    for (let next = WINDOW; !done() && next < KEY_SPACE; next++) {
+      map.delete(k(next - WINDOW));
+      // Out of the others' reach, and again later for a revival by a thread that read an old front.
+      if (next >= WINDOW + BEHIND) map.delete(k(next - WINDOW - BEHIND));
+      if (next >= WINDOW + 2 * BEHIND) map.delete(k(next - WINDOW - 2 * BEHIND));
+      map.set(k(next), numberValue(next, ++version, KEY_SPACE));
+      Atomics.store(words, 1, next + 1);
+      result.writes++;
+      check(next - randInt(rand, WINDOW + BEHIND));
+    }
+    return result;
+  }
+  while (Atomics.load(words, 1) === 0) Atomics.wait(words, 1, 0, 1);
+  coreExports(map).setWriteStall(stall);
+  try {
+    for (let op = 0; op < ops; op++) {
+      const front = Atomics.load(words, 1);
+      const i = front - 1 - randInt(rand, Math.min(front, WINDOW + BEHIND - 1));
+      if (rand() < 0.5) map.set(k(i), numberValue(i, ++version, KEY_SPACE));
+      else map.delete(k(i));
+      result.writes++;
+      check(i);
     }
   } finally {
     coreExports(map).setWriteStall(0);
