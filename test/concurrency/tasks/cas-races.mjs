@@ -50,7 +50,7 @@ export default function casRaces(map, { index, threads, args }) {
   const rand = mulberry32(threadSeed(seed, index));
   const result = { foreign: 0, writes: 0, examples: [], adds: [] };
   const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
-  const done = () => Atomics.load(words, 0) >= (race === 'growth' || race === 'revive' ? 1 : threads - 1);
+  const done = () => Atomics.load(words, 0) >= threads - 1;
   const finish = () => Atomics.add(words, 0, 1);
 
   if (race === 'slide') return slide(map, index, args, rand, result, note, done, finish);
@@ -60,7 +60,9 @@ export default function casRaces(map, { index, threads, args }) {
       result.adds = new Array(counters).fill(0);
       coreExports(map).setWriteStall(stall);
       try {
-        for (let i = 0; i < ops; i++) {
+        // At least `ops`, and on until every inserter has inserted its range: the adds span the
+        // whole growth, however the threads are scheduled.
+        for (let i = 0; i < ops || !done(); i++) {
           const j = randInt(rand, counters);
           if (race === 'revive') {
             map.delete(COUNTER_BASE + j);
@@ -78,14 +80,17 @@ export default function casRaces(map, { index, threads, args }) {
         }
       } finally {
         coreExports(map).setWriteStall(0);
-        finish();
       }
       return result;
     }
-    // Inserters: fresh keys of their own, until the counting thread is done or the range ends.
-    for (let key = index * args.insertsPerThread, end = key + args.insertsPerThread; key < end && !done(); key++) {
-      map.set(key, key);
-      result.writes++;
+    // Inserters: their own range of fresh keys, so that the table's final size is known.
+    try {
+      for (let key = index * args.insertsPerThread, end = key + args.insertsPerThread; key < end; key++) {
+        map.set(key, key);
+        result.writes++;
+      }
+    } finally {
+      finish();
     }
     return result;
   }
