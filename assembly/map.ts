@@ -56,8 +56,9 @@ let chainLocks: bool = true;
  */
 let marksDeleted: bool = false;
 /**
- * Strategy 'concurrent' with inline values: an overwrite of a present key is one CAS on its value
- * word, with no lock (fast64.ts, C1–C6), so a delete leaves a tombstone (table.ts chainBury), an
+ * Strategy 'concurrent' with inline values: an overwrite of a present key, and a delete or an
+ * insert over the key's soft tombstone, is one CAS on its value word, with no lock (fast64.ts,
+ * C1–C7), so a delete leaves a tombstone (table.ts chainBury), an
  * evacuation freezes each value before copying it, and every change of a present key's value
  * under the lock is an atomic swap or CAS too.
  */
