@@ -72,7 +72,7 @@ import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, linkOf, ver
 import { tablesGen } from "./table";
 import { currentRoot } from "./root";
 import { inBounds } from "./keys";
-import { readStall, writeStall } from "./hooks";
+import { readStall, writeStall, linkStall } from "./hooks";
 import {
   get, has as hasGeneral, set as setGeneral, add as addGeneral, remove as removeGeneral, insertHeld, addHeld,
   removeHeld, stagingArea, mapKeyKind, mapValueKind, mapSeed, locksChains, sumOf, inlineValueWord, stagingBytes,
@@ -369,6 +369,7 @@ let liveHead: usize = 0;
     if (matchEmpty(tops) != 0) return 0;
     bucket = overflowOf(bucket);
     if (bucket == 0) return 0;
+    linkStall();
   }
 }
 

@@ -23,6 +23,13 @@
 // the stores (words first) then keeps a reader from pairing the key with the slot's old value
 // word (test/concurrency/one-bucket.test.ts, string values).
 //
+// linkStall: a writer without the lock (fast64.ts findLive, C2) waits here after following an
+// overflow link, before it reads that bucket, long enough for another thread to evacuate the
+// chain. The evacuation retires the chain's overflow buckets, and retire (epoch.ts) writes its
+// list link over a retired block's tophashes: only C2's check of the chain for EVACUATED then
+// keeps a delete that missed its key there from answering "absent" while the key is in the new
+// table (test/concurrency/cas-overwrites.test.ts, 'stale').
+//
 // missStall: a lock-free reader of a read-mostly map that missed the snapshot waits here, before
 // it asks whether the dirty table is empty, until tablesGen moves (at most missStallSpins loads):
 // a rendezvous with the next promotion, which moves the key it wants from the dirty table into a
@@ -58,6 +65,17 @@ export function setPublishStall(spins: u32): void {
 
 @inline export function publishStall(): void {
   if (!ASC_NO_ASSERT) spin(publishStallSpins);
+}
+
+/** Spins per linkStall in this thread; set by a test through the debug export. */
+let linkStallSpins: u32 = 0;
+
+export function setLinkStall(spins: u32): void {
+  linkStallSpins = spins;
+}
+
+@inline export function linkStall(): void {
+  if (!ASC_NO_ASSERT) spin(linkStallSpins);
 }
 
 /** Spins per missStall in this thread; set by a test through the debug export. */

@@ -5,4 +5,4 @@ export {
   checkInvariants, classOfSize, sizeOfClass, hashOfBits, matchTophashMask, forceGrowth, debugReadLock,
   debugReadUnlock, debugRwState, debugSwapShardTables,
 } from "./debug";
-export { setReadStall, setMissStall, setWriteStall, setPublishStall } from "./hooks";
+export { setReadStall, setMissStall, setWriteStall, setPublishStall, setLinkStall } from "./hooks";

@@ -97,6 +97,7 @@ export interface DebugExports extends CoreExports {
   setMissStall(spins: number): void;
   setWriteStall(spins: number): void;
   setPublishStall(spins: number): void;
+  setLinkStall(spins: number): void;
 }
 
 export interface CoreInstance {

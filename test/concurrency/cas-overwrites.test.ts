@@ -11,7 +11,9 @@
 // yield a tombstone.
 // Deletes, and inserts of a key whose soft tombstone is still in its slot, take no lock either
 // (C7); their races: a hardened tombstone given to a fresh key while a stalled writer still
-// holds the old key's slot ('slide'), and an evacuation under a delete and re-insert ('revive').
+// holds the old key's slot ('slide'), an evacuation under a delete and re-insert ('revive'), and
+// a delete that searches a chain evacuated meanwhile, whose retired overflow buckets lost their
+// tophashes ('stale').
 // The writer is held between finding the slot and the CAS (assembly/hooks.ts writeStall), and
 // every value read must belong to its key; the counters must be exact.
 import { describe, expect, it } from 'vitest';
@@ -36,6 +38,7 @@ const LONG_STALL_SPINS = 20_000;
 // 'slide' failed in 8 of 10 runs at 2 threads, and one round of 'revive' in about half.
 const SLIDE_ROUNDS = 3;
 const REVIVE_ROUNDS = 16;
+const STALE_ROUNDS = 10;
 
 interface RaceResult {
   foreign: number;
@@ -159,6 +162,29 @@ describe.each(THREAD_COUNTS)('delete and add without the lock while the table gr
       expect(inserted).toBe(30_000 * (threads - 1));
       expect(map.size).toBe(inserted + touched.length);
       expect(map.stats().B).toBeGreaterThan(10); // the table doubled many times during the deletes and adds
+      expect(checkInvariants(map)).toBe(0);
+    }
+  });
+});
+
+describe.each(THREAD_COUNTS)('delete without the lock in a chain evacuated meanwhile, %i threads', (threads) => {
+  it('a delete of a present key finds it', async () => {
+    for (let round = 0; round < STALE_ROUNDS; round++) {
+      const seed = seedFor(`cas stale ${threads} ${round}`);
+      const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
+      const ownKeys = 2_000;
+      const words = sharedWords(1);
+      const results = (await runWorkers({
+        task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
+        // Held five times longer: the whole evacuation of the chain must fit in the stall.
+        args: { race: 'stale', ops: 20_000, ownKeys, insertsPerThread: 100_000, seed, words, stall: 5 * LONG_STALL_SPINS },
+      })) as RaceResult[];
+
+      expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
+        .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+      const present = results[0].adds;
+      for (let j = 0; j < ownKeys; j++) expect(map.get((1 << 30) + j), `own key ${j}`).toBe(present[j] ? j : undefined);
+      expect(map.size).toBe(100_000 * (threads - 1) + present.filter((p) => p).length);
       expect(checkInvariants(map)).toBe(0);
     }
   });

@@ -29,6 +29,12 @@
 //     holds 1 after its add. Were an evacuation to leave a soft tombstone as it is (C7: it
 //     hardens it), an add that found it would revive the key in the old chain after its copy:
 //     the counter lost.
+//   'stale': thread 0 sets and deletes its own keys and logs which are present; the other threads
+//     insert fresh keys, so the table keeps growing and its chains have overflow buckets. Thread
+//     0 is held after following an overflow link (the debug core's linkStall), long enough for
+//     the chain to be evacuated and its overflow buckets retired, which overwrites their
+//     tophashes. Were a delete that missed its key to answer "absent" without checking the chain
+//     for EVACUATED (C2), it would say so of a key that is present in the new table.
 //   'growth': thread 0 adds 1 to its own counters (keys COUNTER_BASE + j) and counts its adds;
 //     the other threads insert fresh keys all along, so the table keeps doubling and evacuating.
 //     Were an evacuation to copy a value without freezing it (C5: swap to MOVED), an add that
@@ -54,6 +60,7 @@ export default function casRaces(map, { index, threads, args }) {
   const finish = () => Atomics.add(words, 0, 1);
 
   if (race === 'slide') return slide(map, index, args, rand, result, note, done, finish);
+  if (race === 'stale') return stale(map, index, threads, args, rand, result, note, done, finish);
   if (race === 'growth' || race === 'revive') {
     if (index === 0) {
       const counters = args.counters;
@@ -198,6 +205,45 @@ function slide(map, index, { ops, words, stall, keyKind }, rand, result, note, d
     }
   } finally {
     coreExports(map).setWriteStall(0);
+    finish();
+  }
+  return result;
+}
+
+/** The 'stale' race (see the top of this file). */
+function stale(map, index, threads, { ops, stall, ownKeys, insertsPerThread }, rand, result, note, done, finish) {
+  if (index === 0) {
+    const present = new Uint8Array(ownKeys);
+    coreExports(map).setLinkStall(stall);
+    try {
+      // At least `ops`, and on until every inserter has inserted its range (as 'growth').
+      for (let i = 0; i < ops || !done(); i++) {
+        const j = randInt(rand, ownKeys);
+        const key = COUNTER_BASE + j;
+        if (present[j]) {
+          if (!map.delete(key)) {
+            result.foreign++;
+            note('delete of a present key answered absent', key, map.get(key));
+          }
+          present[j] = 0;
+        } else {
+          map.set(key, j);
+          present[j] = 1;
+        }
+        result.writes++;
+      }
+    } finally {
+      coreExports(map).setLinkStall(0);
+    }
+    result.adds = Array.from(present);
+    return result;
+  }
+  try {
+    for (let key = index * insertsPerThread, end = key + insertsPerThread; key < end; key++) {
+      map.set(key, key);
+      result.writes++;
+    }
+  } finally {
     finish();
   }
   return result;
