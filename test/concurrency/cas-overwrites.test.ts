@@ -55,7 +55,7 @@ describe.each(ONE_BUCKET)('set without the lock, one bucket, %i threads, against
     const seed = seedFor(`cas ${race} ${threads} ${keyKind}`);
     const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
     for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), numberValue(key, 0, KEY_SPACE));
-    const words = sharedWords(1);
+    const words = sharedWords(2);
     const results = (await runWorkers({
       task: task('cas-races'), threads, map, args: { race, ops: SETS, seed, words, stall: STALL_SPINS, keyKind },
       timeoutMs: RUN_TIMEOUT_MS,
@@ -63,8 +63,8 @@ describe.each(ONE_BUCKET)('set without the lock, one bucket, %i threads, against
 
     expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
       .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
-    expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBe(SETS * (threads - 1));
-    expect(results[0].writes).toBeGreaterThan(100); // the churn ran alongside
+    expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBeGreaterThanOrEqual(SETS * (threads - 1));
+    expect(results[0].writes).toBeGreaterThanOrEqual(200); // the churn ran alongside (MIN_CHURN)
     for (let key = 0; key < 6; key++) {
       const value = map.get(bucketKey(keyKind, key));
       if (value !== undefined) expect(numberValueKey(value, KEY_SPACE)).toBe(key);
@@ -80,7 +80,7 @@ describe.each(THREAD_COUNTS.flatMap((threads) => (['number', 'string'] as const)
       const seed = seedFor(`cas iterate ${threads} ${keyKind}`);
       const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
       for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), numberValue(key, 0, KEY_SPACE));
-      const words = sharedWords(1);
+      const words = sharedWords(2);
       const results = (await runWorkers({
         task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
         args: { race: 'iterate', ops: ITERATIONS, seed, words, stall: ITERATE_STALL_SPINS, keyKind },
@@ -88,8 +88,8 @@ describe.each(THREAD_COUNTS.flatMap((threads) => (['number', 'string'] as const)
 
       expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
         .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
-      expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBe(ITERATIONS * (threads - 1));
-      expect(results[0].writes).toBeGreaterThan(100); // the churn ran alongside
+      expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBeGreaterThanOrEqual(ITERATIONS * (threads - 1));
+      expect(results[0].writes).toBeGreaterThanOrEqual(200); // the churn ran alongside (MIN_CHURN)
       expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING);
       expect(checkInvariants(map)).toBe(0);
     });

@@ -46,6 +46,8 @@ import { coreExports } from 'sharemap/testing';
 import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey } from './common.mjs';
 
 const KEYS = 6;
+/** Thread 0's rounds of churn that the other threads of 'delete', 'clear' and 'iterate' wait for. */
+const MIN_CHURN = 200;
 const WINDOW = 6;
 const BEHIND = 12;
 const KEY_SPACE = 1 << 24;
@@ -107,7 +109,7 @@ export default function casRaces(map, { index, threads, args }) {
     const indexOf = (key) => (keyKind === 'string' ? Number(key.at(-1)) : key);
     coreExports(map).setReadStall(stall);
     try {
-      for (let i = 0; i < ops; i++) {
+      for (let i = 0; i < ops || Atomics.load(words, 1) < MIN_CHURN; i++) {
         for (const [key, value] of map.entries()) {
           if (numberValueKey(value, KEY_SPACE) !== indexOf(key)) {
             result.foreign++;
@@ -131,7 +133,7 @@ export default function casRaces(map, { index, threads, args }) {
   };
   let version = 0;
   if (index === 0) {
-    while (!done()) {
+    for (let round = 1; !done(); round++) {
       if (race === 'clear') {
         map.clear();
         const order = [0, 1, 2, 3, 4, 5];
@@ -146,13 +148,16 @@ export default function casRaces(map, { index, threads, args }) {
         map.set(k(key), numberValue(key, ++version, KEY_SPACE));
       }
       result.writes++;
+      Atomics.store(words, 1, round);
       check(randInt(rand, KEYS));
     }
     return result;
   }
   coreExports(map).setWriteStall(stall);
   try {
-    for (let i = 0; i < ops; i++) {
+    // At least `ops`, and on until thread 0 has churned MIN_CHURN times: with four threads on two
+    // cores, the others once finished before thread 0 had run at all.
+    for (let i = 0; i < ops || Atomics.load(words, 1) < MIN_CHURN; i++) {
       const key = randInt(rand, KEYS);
       map.set(k(key), numberValue(key, ++version, KEY_SPACE));
       result.writes++;
