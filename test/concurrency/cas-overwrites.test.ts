@@ -47,6 +47,19 @@ interface RaceResult {
   adds: number[];
 }
 
+/**
+ * Runs one race of tasks/cas-races.mjs on `map` (`args.race` names it; the seed and a fresh
+ * `words` of `wordCount` go in too) and expects no thread to have met another key's value.
+ */
+async function runRace(map: any, threads: number, seed: number, args: Record<string, unknown>, wordCount = 1) {
+  const results = (await runWorkers({
+    task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS, args: { ...args, seed, words: sharedWords(wordCount) },
+  })) as RaceResult[];
+  expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
+    .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+  return results;
+}
+
 const ONE_BUCKET = THREAD_COUNTS.flatMap((threads) =>
   (['delete', 'clear'] as const).flatMap((race) => (['number', 'string'] as const).map((keyKind) => [threads, race, keyKind] as const)));
 
@@ -55,14 +68,7 @@ describe.each(ONE_BUCKET)('set without the lock, one bucket, %i threads, against
     const seed = seedFor(`cas ${race} ${threads} ${keyKind}`);
     const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
     for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), numberValue(key, 0, KEY_SPACE));
-    const words = sharedWords(2);
-    const results = (await runWorkers({
-      task: task('cas-races'), threads, map, args: { race, ops: SETS, seed, words, stall: STALL_SPINS, keyKind },
-      timeoutMs: RUN_TIMEOUT_MS,
-    })) as RaceResult[];
-
-    expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
-      .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+    const results = await runRace(map, threads, seed, { race, ops: SETS, stall: STALL_SPINS, keyKind }, 2);
     expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBeGreaterThanOrEqual(SETS * (threads - 1));
     expect(results[0].writes).toBeGreaterThanOrEqual(200); // the churn ran alongside (MIN_CHURN)
     for (let key = 0; key < 6; key++) {
@@ -80,14 +86,7 @@ describe.each(THREAD_COUNTS.flatMap((threads) => (['number', 'string'] as const)
       const seed = seedFor(`cas iterate ${threads} ${keyKind}`);
       const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
       for (let key = 0; key < 6; key++) map.set(bucketKey(keyKind, key), numberValue(key, 0, KEY_SPACE));
-      const words = sharedWords(2);
-      const results = (await runWorkers({
-        task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
-        args: { race: 'iterate', ops: ITERATIONS, seed, words, stall: ITERATE_STALL_SPINS, keyKind },
-      })) as RaceResult[];
-
-      expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
-        .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+      const results = await runRace(map, threads, seed, { race: 'iterate', ops: ITERATIONS, stall: ITERATE_STALL_SPINS, keyKind }, 2);
       expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBeGreaterThanOrEqual(ITERATIONS * (threads - 1));
       expect(results[0].writes).toBeGreaterThanOrEqual(200); // the churn ran alongside (MIN_CHURN)
       expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING);
@@ -125,14 +124,7 @@ describe.each(THREAD_COUNTS.flatMap((threads) => (['number', 'string'] as const)
       for (let round = 0; round < SLIDE_ROUNDS; round++) {
         const seed = seedFor(`cas slide ${threads} ${keyKind} ${round}`);
         const map: any = await debugMap({ key: keyKind, value: 'number', initialCapacity: 0 });
-        const words = sharedWords(2);
-        const results = (await runWorkers({
-          task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
-          args: { race: 'slide', ops: SETS, seed, words, stall: LONG_STALL_SPINS, keyKind },
-        })) as RaceResult[];
-
-        expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
-          .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+        const results = await runRace(map, threads, seed, { race: 'slide', ops: SETS, stall: LONG_STALL_SPINS, keyKind }, 2);
         expect(results.slice(1).reduce((sum, r) => sum + r.writes, 0)).toBe(SETS * (threads - 1));
         expect(results[0].writes).toBeGreaterThan(1_000); // the window slid past many hardened slots
         expect(checkInvariants(map)).toBe(0);
@@ -148,14 +140,9 @@ describe.each(THREAD_COUNTS)('delete and add without the lock while the table gr
       const seed = seedFor(`cas revive ${threads} ${round}`);
       const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
       const counters = 64;
-      const words = sharedWords(1);
-      const results = (await runWorkers({
-        task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
-        args: { race: 'revive', ops: 2_000, counters, insertsPerThread: 30_000, seed, words, stall: LONG_STALL_SPINS },
-      })) as RaceResult[];
-
-      expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
-        .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+      const results = await runRace(map, threads, seed, {
+        race: 'revive', ops: 2_000, counters, insertsPerThread: 30_000, stall: LONG_STALL_SPINS,
+      });
       const touched = Array.from({ length: counters }, (_, j) => map.get((1 << 30) + j)).filter((v) => v !== undefined);
       expect(touched.every((v) => v === 1)).toBe(true);
       const inserted = results.slice(1).reduce((sum, r) => sum + r.writes, 0);
@@ -173,15 +160,10 @@ describe.each(THREAD_COUNTS)('delete without the lock in a chain evacuated meanw
       const seed = seedFor(`cas stale ${threads} ${round}`);
       const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
       const ownKeys = 2_000;
-      const words = sharedWords(1);
-      const results = (await runWorkers({
-        task: task('cas-races'), threads, map, timeoutMs: RUN_TIMEOUT_MS,
+      const results = await runRace(map, threads, seed, {
         // Held five times longer: the whole evacuation of the chain must fit in the stall.
-        args: { race: 'stale', ops: 20_000, ownKeys, insertsPerThread: 100_000, seed, words, stall: 5 * LONG_STALL_SPINS },
-      })) as RaceResult[];
-
-      expect(results.map(({ foreign, examples }) => ({ foreign, examples })), `seed ${seed}`)
-        .toEqual(results.map(() => ({ foreign: 0, examples: [] })));
+        race: 'stale', ops: 20_000, ownKeys, insertsPerThread: 100_000, stall: 5 * LONG_STALL_SPINS,
+      });
       const present = results[0].adds;
       for (let j = 0; j < ownKeys; j++) expect(map.get((1 << 30) + j), `own key ${j}`).toBe(present[j] ? j : undefined);
       expect(map.size).toBe(100_000 * (threads - 1) + present.filter((p) => p).length);
