@@ -414,7 +414,8 @@ function revive(at: usize, seen: u64, value: u64, delta: f64, adding: bool): boo
 
 /**
  * set or add of an inline value without the chain lock (C1–C7), for 'concurrent' maps: OK when
- * the key was present and is overwritten, or its soft tombstone taken back; otherwise what the locked path answers (W1–W10).
+ * the key was present and is overwritten, or its soft tombstone taken back; otherwise what the
+ * locked path answers (W1–W10).
  */
 @inline function overwriteByCas(key: f64, value: f64, delta: f64, adding: bool, blob: bool): i32 {
   if (blob && !shortStaged(key)) return adding ? addGeneral(key, delta) : setGeneral(key, value, 0);

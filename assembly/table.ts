@@ -23,7 +23,7 @@ import {
   isSoftTombstone, keyInSlot,
 } from "./layout";
 import {
-  matchTophash, matchEmpty, matchDeleted, firstSlot, usedSlots, tophashes, overflowOf, slotKey,
+  matchTophash, matchEmpty, matchDeleted, isDeleted, firstSlot, usedSlots, tophashes, overflowOf, slotKey,
   slotValue, tophashAt, version, setTophash, setSlot, fillSlot, setSlotValue, casSlotValue,
   setOverflow, beginWrite, endWrite,
 } from "./bucket";
@@ -318,7 +318,8 @@ function hardenChain(head: usize, now: u32): u32 {
     const tops = tophashes(bucket);
     const used = usedSlots(tops);
     for (let slot: u32 = 0; slot < used; slot++) {
-      if (tophashAt(bucket, slot) == TOPHASH_DELETED) {
+      // `tops` still holds: lock-free writers change values only, and this loop only slots passed.
+      if (isDeleted(tops, slot)) {
         hard++;
         continue;
       }
