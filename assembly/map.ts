@@ -33,7 +33,7 @@ import { selfSlot, countEntries } from "./thread";
 import { valueEquals, retireKey } from "./keys";
 import { version, slotValue, slotKey } from "./bucket";
 import {
-  readChain, chainFind, chainInsert, chainSetValue, chainCasValue, chainRemove, chainBury, tablesGen, readValue,
+  readChain, chainFind, chainInsert, chainSetValue, chainCasValue, chainRemove, chainBury, buriesHard, tablesGen, readValue,
   readVersion, foundBucket, foundSlot, addedOverflow, takeTombstonesWaiting, setWaitForTombstones, READ_FOUND, READ_MISSING, READ_EVACUATED,
 } from "./table";
 import { growWork, maybeGrow } from "./evacuate";
@@ -156,7 +156,11 @@ let stagedValue: u64 = 0;
   return value != value ? CANONICAL_NAN : reinterpret<u64>(value);
 }
 const CANONICAL_NAN: u64 = 0x7ff8000000000000;
-/** How much a tombstone counts toward the next collect (epoch.ts tick): it ages as the epoch moves (C6). */
+/**
+ * How much a hard tombstone counts toward the next collect (epoch.ts tick): it ages as the epoch
+ * moves (C6). Soft ones (C7) count nothing: they age from their hardening, after which the
+ * inserter collects (ageTombstones).
+ */
 export const TOMBSTONE_TICKS: u32 = 4;
 
 /** Reads a value argument: inline, or a blob in staging at `offset` (not copied). */
@@ -518,7 +522,8 @@ function removeFound(head: usize, bucket: usize, slot: u32, expected: u64 = u64.
     if (!buried) return false;
     retireKey(key, keyKind); // W9
     countEntries(-1);
-    tick(TOMBSTONE_TICKS); // the tombstone ages as the epoch moves
+    // A hard tombstone ages from now, as the epoch moves (C6); a soft one from its hardening (C7).
+    if (buriesHard(key, keyKind)) tick(TOMBSTONE_TICKS);
     return true;
   }
   const value = slotValue(bucket, slot);

@@ -285,7 +285,7 @@ export function chainRemove(table: usize, head: usize, bucket: usize, slot: u32)
  * overwrites without the lock may change the value up to the CAS.
  */
 export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, keyKind: u32, valueKind: u32): u64 {
-  const hard = keyKind == KEY_BLOB && !keyInSlot(slotKey(bucket, slot));
+  const hard = buriesHard(slotKey(bucket, slot), keyKind);
   if (hard) beginWrite(head); // W5
   const tombstone = VALUE_TOMBSTONE | <u64>epochNow() | (hard ? 0 : TOMBSTONE_SOFT);
   let value = slotValue(bucket, slot);
@@ -303,6 +303,11 @@ export function chainBury(head: usize, bucket: usize, slot: u32, expected: u64, 
     endWrite(head); // W7
   }
   return value;
+}
+
+/** Whether chainBury leaves a hard tombstone for the key word `key`: its key is a blob outside its slot. */
+@inline export function buriesHard(key: u64, keyKind: u32): bool {
+  return keyKind == KEY_BLOB && !keyInSlot(key);
 }
 
 /**
