@@ -54,6 +54,10 @@ export function classSize(sizeClass: u32): u32 {
   return (<u32>1 << exp) + (step << (exp - CLASS_STEPS_BITS));
 }
 
+/** Bytes of the block that alloc(sizeBytes) hands out: its class's size. */
+export function blockSize(sizeBytes: u32): u32 {
+  return classSize(classOf(sizeBytes));
+}
 /** A block of at least sizeBytes (8-aligned), or 0 when the memory is exhausted. */
 export function alloc(sizeBytes: u32): usize {
   if (sizeBytes > MAX_ALLOC_BYTES) return 0;

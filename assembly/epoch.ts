@@ -18,11 +18,11 @@
 
 import {
   MAP_HEADER, HDR_EPOCH, HDR_ORPHAN_LOCK, HDR_ORPHAN_BINS, EPOCH_PINNED, EPOCH_STEP, RETIRE_BINS,
-  RETIRE_BIN_SIZE, BIN_HEAD, BIN_EPOCH, RETIRED_NEXT, RETIRED_SIZE, COLLECT_EVERY,
-  TS_EPOCH, TS_RETIRE_BINS, TS_RETIRE_COUNT, threadSlot,
+  RETIRE_BIN_SIZE, BIN_HEAD, BIN_EPOCH, RETIRED_RECORD_BYTES, RETIRED_NEXT, RETIRED_SIZE,
+  COLLECT_EVERY, TS_EPOCH, TS_RETIRE_BINS, TS_RETIRE_COUNT, threadSlot,
 } from "./layout";
 import { selfSlot, threadHigh } from "./thread";
-import { free } from "./alloc";
+import { free, blockSize } from "./alloc";
 import { lock, unlock, tryLock } from "./lock";
 
 @inline function globalEpoch(): u32 { return atomic.load<u32>(MAP_HEADER + HDR_EPOCH); }
@@ -60,8 +60,19 @@ import { lock, unlock, tryLock } from "./lock";
   return base + <usize>((epoch / EPOCH_STEP) % RETIRE_BINS) * RETIRE_BIN_SIZE;
 }
 
+/** Where the record of a block at `ptr`, allocated as `sizeBytes`, sits: its last 8 bytes. */
+@inline function recordOf(ptr: usize, sizeBytes: u32): usize {
+  return ptr + <usize>blockSize(sizeBytes) - RETIRED_RECORD_BYTES;
+}
+
+/** The block whose record is at `record`. */
+@inline function blockOf(record: usize): usize {
+  return record + RETIRED_RECORD_BYTES - <usize>blockSize(load<u32>(record, RETIRED_SIZE));
+}
+
 /**
- * E2. Hands `ptr` (sizeBytes long, at least 16) to the reclaimer.
+ * E2. Hands `ptr`, allocated as sizeBytes, to the reclaimer; its record goes in the block's last
+ * 8 bytes, which a stale search of a bucket or table never reads (layout.ts RETIRED_RECORD_BYTES).
  * Preconditions: the block is unreachable for any thread that pins from now on; the caller is pinned.
  */
 export function retire(ptr: usize, sizeBytes: u32): void {
@@ -74,9 +85,10 @@ export function retire(ptr: usize, sizeBytes: u32): void {
     freeChain(head);
     head = 0;
   }
-  store<u32>(ptr, head, RETIRED_NEXT);
-  store<u32>(ptr, sizeBytes, RETIRED_SIZE);
-  store<u32>(bin, <u32>ptr, BIN_HEAD);
+  const record = recordOf(ptr, sizeBytes); // at the end: pinned threads may still search the block
+  store<u32>(record, head, RETIRED_NEXT);
+  store<u32>(record, sizeBytes, RETIRED_SIZE);
+  store<u32>(bin, <u32>record, BIN_HEAD);
   store<u32>(bin, now, BIN_EPOCH);
   tick();
 }
@@ -184,7 +196,7 @@ function freeChain(head: usize): void {
   let node = head;
   while (node != 0) {
     const next = load<u32>(node, RETIRED_NEXT);
-    free(node, load<u32>(node, RETIRED_SIZE));
+    free(blockOf(node), load<u32>(node, RETIRED_SIZE));
     node = next;
   }
 }

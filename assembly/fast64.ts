@@ -334,8 +334,6 @@ let heldSlot: u32 = 0;
 const UNSURE: usize = 1;
 /** The table findLive searched: an insert locks its chain there (lockIn) without loading it again. */
 let liveTable: usize = 0;
-/** The head of the chain findLive searched: a delete that missed checks it for EVACUATED. */
-let liveHead: usize = 0;
 
 /**
  * C1–C2 for strategy 'concurrent' with inline values: pins, and finds the key's live slot in the
@@ -356,7 +354,6 @@ let liveHead: usize = 0;
   liveTable = table;
   const top = tophash(hash);
   let bucket = tableBucket(table, <u32>hash & tableMask(table));
-  liveHead = bucket;
   reach(<u64>bucket + bucketBytes()); // view.ts
   while (true) {
     const tops = tophashes(bucket);
@@ -562,9 +559,8 @@ function removeByCasBlob(key: f64): i32 { return removeByCas(key, true); }
  * an overwrite does (C1–C2), then CAS its live value to a soft tombstone. The slot stays the
  * key's (its tophash and key word stay), so no other key can be in it (C4). A missing key, or
  * one whose value word is a tombstone already, is NOT_FOUND: entries never move within a table,
- * so the key was absent at the moment its chain was searched or its tombstone loaded. A miss in
- * a chain EVACUATED by the end of the search, MOVED (an evacuation since C1) and long blob keys
- * go to map.ts.
+ * so the key was absent at the moment its chain was searched or its tombstone loaded. MOVED (an
+ * evacuation since C1) and long blob keys go to map.ts.
  */
 @inline function removeByCas(key: f64, blob: bool): i32 {
   if (blob && !shortStaged(key)) return removeGeneral(key);
@@ -573,12 +569,10 @@ function removeByCasBlob(key: f64): i32 { return removeByCas(key, true); }
   const at = findLive(key, bits, hash, blob);
   if (at == UNSURE) return removeGeneral(key);
   if (at == 0) {
-    // Trusted only if the chain was not EVACUATED by the end of the search (C2): after that,
-    // retire (epoch.ts) overwrites the tophash words of its overflow buckets, so the search may
-    // have missed a key that is there, and carried to the new table.
-    const evacuated = (version(liveHead) & VERSION_EVACUATED) != 0;
+    // Absent when findLive loaded the table, with no growth under way: a chain evacuated or
+    // retired since keeps every tophash and key word while this thread is pinned (C2).
     unpin(); // E4
-    return evacuated ? removeGeneral(key) : NOT_FOUND;
+    return NOT_FOUND;
   }
   writeStall();
   let seen = load64(at, SLOT_VALUE);

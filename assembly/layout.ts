@@ -125,7 +125,7 @@
 /** "SHMP": written last by initMap, so a header with this magic is complete. */
 @inline export const MAP_MAGIC: u32 = 0x504d4853;
 /** Bumped whenever any layout in this file changes; handles carry it. */
-@inline export const LAYOUT_VERSION: u32 = 8;
+@inline export const LAYOUT_VERSION: u32 = 9;
 
 // Key kinds: number and int32 keys are their canonical 64 bits in the slot; blob keys (strings,
 // bytes) are (pointer, length word).
@@ -263,7 +263,17 @@
 @inline export const RETIRE_BIN_SIZE: usize = 2 * sizeof<u32>();
 @inline export const BIN_HEAD: usize = 0;
 @inline export const BIN_EPOCH: usize = sizeof<u32>();
-/** A retired block: the free-list link and its size live in the block itself (>= 16 bytes). */
+/**
+ * A retired block's record: the link to the next record of its bin and the size the block was
+ * allocated with, in the last 8 bytes of the allocator's block (epoch.ts retire). Threads pinned
+ * before the retirement may still read the block, and there buckets keep only padding, and tables
+ * their last bucket's padding or the slack of their size class (the bucket layout below): a stale
+ * search still sees every tophash, key and link, and a table's header. At the start, the record
+ * overwrote a bucket's tophash word, and a delete that searched such a bucket missed its key
+ * (assembly/README.md C2). Blobs have no padding, but a reader of a retired blob learns it from
+ * the version (R7).
+ */
+@inline export const RETIRED_RECORD_BYTES: usize = 2 * sizeof<u32>();
 @inline export const RETIRED_NEXT: usize = 0;
 @inline export const RETIRED_SIZE: usize = sizeof<u32>();
 /** Retirements between two attempts to advance the epoch and free what is safe. */
@@ -362,7 +372,8 @@
 // │                    own bytes when it has at most SHORT_KEY_BYTES (its key word points     │
 // │                    there), else unused (the key word points to a blob)                    │
 // │ 144 or 288   4  overflow  next bucket of the chain, or 0                                  │
-// │ 148 or 292  (padding to a whole number of cache lines)                                    │
+// │ 148 or 292  (padding to a whole number of cache lines; once the bucket is retired, its     │
+// │              last 8 bytes hold the retired record: RETIRED_RECORD_BYTES)                 │
 // ╘═══════════════════════════════════════════════════════════════════════════════════════════╛
 // Buckets start on a cache line (tables and overflow buckets are 64-aligned: alloc.ts), so
 // every slot's 16 or 32 bytes fall inside one line:

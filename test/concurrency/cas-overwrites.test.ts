@@ -12,8 +12,8 @@
 // Deletes, and inserts of a key whose soft tombstone is still in its slot, take no lock either
 // (C7); their races: a hardened tombstone given to a fresh key while a stalled writer still
 // holds the old key's slot ('slide'), an evacuation under a delete and re-insert ('revive'), and
-// a delete that searches a chain evacuated meanwhile, whose retired overflow buckets lost their
-// tophashes ('stale').
+// a delete that searches a chain evacuated meanwhile, whose overflow buckets are retired under
+// it and must keep their tophashes ('stale').
 // The writer is held between finding the slot and the CAS (assembly/hooks.ts writeStall), and
 // every value read must belong to its key; the counters must be exact.
 import { describe, expect, it } from 'vitest';

@@ -32,9 +32,9 @@
 //   'stale': thread 0 sets and deletes its own keys and logs which are present; the other threads
 //     insert fresh keys, so the table keeps growing and its chains have overflow buckets. Thread
 //     0 is held after following an overflow link (the debug core's linkStall), long enough for
-//     the chain to be evacuated and its overflow buckets retired, which overwrites their
-//     tophashes. Were a delete that missed its key to answer "absent" without checking the chain
-//     for EVACUATED (C2), it would say so of a key that is present in the new table.
+//     the chain to be evacuated and its overflow buckets retired. Were retire to write its
+//     record over a retired bucket's tophashes rather than its padding (E2), a delete that then
+//     missed its key would answer "absent" of a key that is present in the new table (C2).
 //   'growth': thread 0 adds 1 to its own counters (keys COUNTER_BASE + j) and counts its adds;
 //     the other threads insert fresh keys all along, so the table keeps doubling and evacuating.
 //     Were an evacuation to copy a value without freezing it (C5: swap to MOVED), an add that
