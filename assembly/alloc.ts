@@ -58,6 +58,7 @@ export function classSize(sizeClass: u32): u32 {
 export function blockSize(sizeBytes: u32): u32 {
   return classSize(classOf(sizeBytes));
 }
+
 /** A block of at least sizeBytes (8-aligned), or 0 when the memory is exhausted. */
 export function alloc(sizeBytes: u32): usize {
   if (sizeBytes > MAX_ALLOC_BYTES) return 0;
