@@ -16,6 +16,10 @@
 //                     floor for string keys built fresh per lookup, as the throughput bench
 //                     builds them. Building the string alone takes ~18 ns here, but with it the
 //                     loop overlaps one call's miss with the next one's far less (51 -> 106 ns)
+//   bucket/shared     a hit in a table of 1M number keys shaped as sharemap's, doing only what
+//                     every lookup in its buckets must: hash, load the bucket's tophash word,
+//                     match it, load the slot's key and value (bench/bucket-floor.js). The floor
+//                     of this design, beside the floor of any map (miss/shared)
 //
 // then `get` on sharemap and on Map with number keys, 1K and 1M entries, first while the map is
 // the only one this thread has used, then after it used two: a thread with several maps reaches
@@ -30,8 +34,9 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { ConcurrentMap } from 'sharemap';
 import { SEED } from './config.js';
 import { mulberry32 } from './keys.js';
-import { MISS_ROW, MISS_STRING_ROW } from './targets.js';
+import { BUCKET_ROW, MISS_ROW, MISS_STRING_ROW } from './targets.js';
 import { probeInstance, probeMemory } from './probe-module.js';
+import { bucketFloor } from './bucket-floor.js';
 
 const PAGE = 65536;
 /** Memory of the probe module: enough for the random-line case. */
@@ -118,6 +123,11 @@ async function measure() {
     { name: `${MISS_ROW} (one random line of 64 MiB)`, ...nsPerCall(shared, 'load', lines) },
     { name: `${MISS_STRING_ROW} ('key:' + i built per call, i < 1M)`, ...timed(missWithString(shared, lines, random), CALLS) },
   ];
+  const buckets = bucketFloor(1_000_000);
+  const hits = new Uint32Array(CALLS);
+  for (let i = 0; i < CALLS; i++) hits[i] = buckets.placed[Math.floor(random() * buckets.placed.length)];
+  rows.push({ name: `${BUCKET_ROW} (a hit among 1M keys in 2^${buckets.b} buckets shaped as sharemap's: hash, tophash word, slot)`,
+    ...nsPerCall(buckets.exports, 'lookup', hits) });
   // One loop whose call site has seen two instances of the same module, as the facade's call
   // sites do in a thread that uses two maps (each map has its own instance).
   const either = new Function('args', `return (target) => {

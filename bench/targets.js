@@ -18,13 +18,18 @@
 //     floor, the same random line with the key string built before each call ('key:' + i, as the
 //     throughput bench builds every key): building it takes little time of its own, but the loop
 //     then overlaps one call's miss with the next far less. Zipfian keys get no part 4 floor:
-//     most of their operations land on hot keys already in the caches.
+//     most of their operations land on hot keys already in the caches;
+//   - and beside those, for a missed read of 1M uniform number keys, the floor of this design:
+//     part 4's bucket/shared row, a hit in a table shaped as sharemap's (bench/bucket-floor.js:
+//     the hash, the bucket's tophash word, then the slot's line, and nothing else). The floors
+//     above say what any map could do here; this one, what a lookup in these buckets can.
 // A target above its bound is out of reach here, and the report says so rather than calling it
 // a miss to fix.
 
 /** The names of part 4's floor rows, before their parenthesised detail (bench/call-cost.js). */
 export const MISS_ROW = 'miss/shared';
 export const MISS_STRING_ROW = 'miss/shared + key string';
+export const BUCKET_ROW = 'bucket/shared';
 
 /** One throughput row, or undefined when the run has no such row. */
 function find(rows, { op, key, dist = 'uniform', len, impl, threads }) {
@@ -60,6 +65,20 @@ function floorBound(needed, floorRow) {
 }
 
 /**
+ * The design's bound of a missed read of 1M uniform number keys that needs `needed` M ops/s on
+ * `threads` threads: part 4's bare lookup in sharemap's buckets (bench/bucket-floor.js), `floor`
+ * M ops/s a thread, counted on at most `cores` threads as the memory floor is.
+ */
+function bucketBound(needed, threads, cores, floor) {
+  const running = Math.min(threads, cores);
+  const times = running < threads ? `${running} (the cores) x` : `${running} x`;
+  const ceiling = running * floor;
+  return needed > ceiling
+    ? `above ${times} a bare lookup in these buckets of ${fmt(floor)} M ops/s per thread: out of reach with them`
+    : `${times} a bare lookup in these buckets allows ${fmt(ceiling)}`;
+}
+
+/**
  * The verdict's margin against the runs' own spread, as text, when the spread alone could turn
  * it: the ratio of our slowest run to the baseline's fastest is below `factor` and that of our
  * fastest to its slowest is not, so another run could give either verdict. Undefined when the
@@ -80,7 +99,8 @@ function onTheLine(oursRow, baseRow, factor) {
  * from `floorRow` (part 2's floor for the same workload and threads) where the run has one,
  * else for 1M-entry workloads with uniform keys from part 4 (`threads`, `cores`, `len`, `dist`;
  * `floors` has one for number keys and one for string keys, M ops/s a thread, either may be
- * undefined).
+ * undefined); a missed read of 1M uniform number keys also gets part 4's bare bucket lookup
+ * (`floors.bucket`, bucketBound).
  */
 function check(target, what, oursRow, baseRow, factor, baseName, { len, threads, cores, floors, dist = 'uniform', floorRow }) {
   if (oursRow === undefined || baseRow === undefined) return { target, what, measured: 'not measured', met: null };
@@ -107,6 +127,9 @@ function check(target, what, oursRow, baseRow, factor, baseName, { len, threads,
       ? `needs ${fmt(needed)} M ops/s, above ${times} ${which} of ${fmt(floor)} M ops/s per thread: out of reach here`
       : `needs ${fmt(needed)} M ops/s; ${times} ${which} allows ${fmt(ceiling)}`;
   }
+  if (!met && !strings && oursRow.op === 'read' && len >= 1e6 && dist === 'uniform' && floors.bucket !== undefined) {
+    row.bound = [row.bound, bucketBound(factor * base, threads, cores, floors.bucket)].filter(Boolean).join('; ');
+  }
   return row;
 }
 
@@ -120,7 +143,7 @@ export function checkTargets(throughputRows, memoryRows, callRows, cores) {
     const miss = callRows.find((r) => r.name.startsWith(`${prefix} (`));
     return miss ? 1e3 / miss.median : undefined;
   };
-  const floors = { number: perThread(MISS_ROW), string: perThread(MISS_STRING_ROW) };
+  const floors = { number: perThread(MISS_ROW), string: perThread(MISS_STRING_ROW), bucket: perThread(BUCKET_ROW) };
   const R = throughputRows;
   const at = (op, key, len, impl, threads, dist) => find(R, { op, key, len, impl, threads, dist });
   // Every verdict on a sharemap row, with the floor row of its workload and threads, if any.

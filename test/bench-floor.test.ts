@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFloorMemory, FloorTarget } from '../bench/baselines/floor.js';
 import { runOperations, sequence } from '../bench/workloads.js';
+import { bucketFloor, tableB } from '../bench/bucket-floor.js';
 
 // bench/baselines/floor.js: the floor of part 2 must touch each key's own word and no other,
 // or its ops/s would not be those of one access per operation.
@@ -33,5 +34,38 @@ describe('bench/baselines/floor.js', () => {
     runOperations(new FloorTarget(memory), ops, keys, false, 0, keys.length);
     expect(Math.max(...keys)).toBeGreaterThanOrEqual(workload.len);
     expect(total() - start).toBe(2 * keys.length); // every operation of churn is a write
+  });
+});
+
+// bench/bucket-floor.js: part 4's floor of a lookup in sharemap's buckets must find each key
+// through its bucket's tophash word and its slot, as a lookup in the map does, or its ns per
+// call would not be that lookup's.
+describe('bench/bucket-floor.js', () => {
+  it('sizes the table as sharemap does: the least B with len <= 6.5 x 2^B', () => {
+    expect(tableB(1_000_000)).toBe(18);
+    expect(tableB(851_968)).toBe(17);
+    expect(tableB(851_969)).toBe(18);
+  });
+
+  it('finds every placed key\'s value through its tophash byte and its slot, and nothing else', () => {
+    const { exports, memory, placed, b } = bucketFloor(10_000);
+    expect(b).toBe(11);
+    expect(placed.length).toBeGreaterThan(9_500);
+    for (const key of placed) expect(exports.lookup(key)).toBe(key + 1);
+    // Keys left out, and keys never inserted, are not found.
+    const left = new Set(placed);
+    const out = Array.from({ length: 10_000 }, (_, k) => k).filter((k) => !left.has(k));
+    for (const key of [...out, 10_000, 123_456]) expect(exports.lookup(key)).toBe(-1);
+    // A key in its bucket's third slot: its value comes from that slot's value word, and
+    // without its tophash byte it is not found (a word with no match sends the lookup to slot 0).
+    const bytes = new Uint8Array(memory.buffer);
+    const words = new Uint32Array(memory.buffer);
+    const slotOf = (key: number, bucket: number) => [0, 1, 2, 3, 4, 5, 6, 7].find((s) => words[(bucket + 16 + s * 16) / 4] === key);
+    const key = placed.find((k) => slotOf(k, exports.bucket(k)) === 2)!;
+    const bucket = exports.bucket(key);
+    words[(bucket + 24 + 2 * 16) / 4] = 77;
+    expect(exports.lookup(key)).toBe(77);
+    bytes[bucket + 2] ^= 0x01;
+    expect(exports.lookup(key)).toBe(-1);
   });
 });

@@ -26,6 +26,30 @@ describe('bench/targets.js', () => {
     expect(t6.bound).toBe('needs 40.0 M ops/s; 2 x the memory floor allows 40.0');
   });
 
+  it('puts the bare bucket lookup of part 4 beside a missed read of 1M number keys', () => {
+    // 25 ns a bucket lookup: 40 M ops/s a thread.
+    const withBuckets = [...callRows, { name: 'bucket/shared (a hit among 1M keys in 2^18 buckets)', median: 25 }];
+    const rows = [
+      row('read', 'uniform', 1e6, 'sharemap', 2, 25),
+      row('read', 'uniform', 1e6, 'postmessage-batch', 2, 5),
+      row('read', 'uniform', 1e6, 'sharemap', 1, 12),
+      row('read', 'uniform', 1e6, 'js-map', 1, 10),
+      row('read', 'uniform', 1e6, 'floor', 1, 120),
+    ];
+    const found = checkTargets(rows, [], withBuckets, 2);
+    // 20 x 5 = 100 M ops/s, above 2 x 40; the memory floor (2 x 20) is the first bound.
+    const t6 = found.find((t: { target: string }) => t.target === '6');
+    expect(t6.bound).toBe('needs 100.0 M ops/s, above 2 x the memory floor of 20.0 M ops/s per thread: out of reach here; ' +
+      'above 2 x a bare lookup in these buckets of 40.0 M ops/s per thread: out of reach with them');
+    // 1.5 x 10 = 15, below 1 x 40; with part 2's floor row beside it.
+    const t2 = found.find((t: { target: string }) => t.target === '2');
+    expect(t2.bound).toBe("needs 15.0 M ops/s, 13% of the floor row's 120.0; 1 x a bare lookup in these buckets allows 40.0");
+    // Met targets and string keys get none.
+    const strings = checkTargets([row('read', 'uniform', 1e6, 'sharemap', 1, 3, 'string'),
+      row('read', 'uniform', 1e6, 'js-map', 1, 2, 'string')], [], withBuckets, 2).find((t: { target: string }) => t.target === '3');
+    expect(strings.bound).toBe('needs 4.00 M ops/s; 1 x the memory floor with the key string built allows 8.00');
+  });
+
   it('bounds string-key rows by the floor with the key string built', () => {
     const rows = [
       row('read', 'uniform', 1e6, 'sharemap', 2, 6.6, 'string'),

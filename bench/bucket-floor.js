@@ -1,0 +1,162 @@
+// The floor of a lookup in sharemap's buckets, for part 4 (bench/call-cost.js) and the bounds of
+// bench/targets.js: what a hit must do in a table shaped as assembly/layout.ts shapes a
+// number-key map's, with nothing else. One call into Wasm that
+//
+//   1. hashes the key (fmix64, as assembly/hash.ts does),
+//   2. loads its bucket's tophash word (the header's line: a table of 1M keys is 48 MiB, far
+//      larger than the caches),
+//   3. finds the key's tophash byte in it (the same SWAR match as assembly/bucket.ts),
+//   4. loads the key and value of that slot, whose line the match names: a second miss when the
+//      slot is past the header's line, which the load cannot start before the first one returns.
+//
+// No version, no tables generation, no bounds check, no overflow chain, no status, no facade:
+// everything sharemap's `get` does beyond these four steps is absent. So where a target asks for
+// more lookups a second than this floor makes, no lookup in these buckets reaches it here, and
+// the part 2 floor (one access to the key's own word, bench/baselines/floor.js) says what a map
+// of another shape could. The module is written out byte by byte, as bench/probe-module.js is,
+// so that the measured code is exactly the above.
+//
+//   (func (export "lookup") (param $key i32) (result i32)   ;; the key's value, or -1
+//     (local $h i64) (local $x i64) (local $b i32)
+//     h = fmix64(u64(key)); b = BASE + (i32(h) & MASK) * 192      ;; its bucket
+//     x = load64(b) ^ (((h >> 56) | 0x80) * LSB)                   ;; its tophash byte now 0
+//     b += (ctz((x - LSB) & ~x & MSB) << 1) & 0x70                 ;; + 16 x the first match
+//     select(load32(b + 24), -1, load64(b + 16) == u64(key)))      ;; the slot: key, value
+//   (func (export "bucket") (param $key i32) (result i32) ...)   ;; b, for filling the table
+//   (func (export "top") (param $key i32) (result i32) ...)      ;; the tophash byte, the same
+//
+// Tophash bytes are 0x80-0xff (0 marks an empty slot), and the first match is taken as the key's
+// slot (a word with no match sends the lookup to slot 0, whose key then differs from a missing
+// one's). So keys that do not fit in their bucket, or whose tophash byte another key of the bucket
+// has (together about 2% of 1M keys over 2^18 buckets), are left out, and looked up by nobody.
+
+const WASM_PAGE = 65536;
+/** The table's first bucket: page 0 stays unused, as sharemap's memory base does. */
+const BASE = WASM_PAGE;
+/** A number-key bucket's bytes, header and slot places (assembly/layout.ts). */
+const BUCKET_BYTES = 192;
+const SLOTS_AT = 16;
+const SLOT_BYTES = 16;
+const SLOTS = 8;
+/** Entries a bucket holds on average before the table doubles (assembly/layout.ts, 13/2). */
+const LOAD_FACTOR = 6.5;
+
+/** Unsigned LEB128. */
+function leb(n) {
+  const bytes = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (n !== 0);
+  return bytes;
+}
+
+/** Signed LEB128 of the `bits`-bit two's complement of `value` (a number or BigInt). */
+function sleb(value, bits) {
+  let v = BigInt.asIntN(bits, BigInt(value));
+  const bytes = [];
+  for (;;) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0)) return [...bytes, byte];
+    bytes.push(byte | 0x80);
+  }
+}
+
+// Opcodes (the Wasm binary format's numbering).
+const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I64_CONST = 0x42;
+const I32_LOAD = 0x28, I64_LOAD = 0x29, SELECT = 0x1b, END = 0x0b;
+const I32_AND = 0x71, I32_MUL = 0x6c, I32_ADD = 0x6a, I32_SHL = 0x74, I32_WRAP_I64 = 0xa7;
+const I64_EXTEND_I32_U = 0xad, I64_MUL = 0x7e, I64_XOR = 0x85, I64_SHR_U = 0x88, I64_OR = 0x84;
+const I64_AND = 0x83, I64_SUB = 0x7d, I64_CTZ = 0x7a, I64_EQ = 0x51;
+const i32 = (value) => [I32_CONST, ...sleb(value, 32)];
+const i64 = (value) => [I64_CONST, ...sleb(value, 64)];
+const load64 = (offset) => [I64_LOAD, 0x03, ...leb(offset)]; // align 8
+const load32 = (offset) => [I32_LOAD, 0x02, ...leb(offset)]; // align 4
+
+const LSB = 0x0101010101010101n;
+const MSB = 0x8080808080808080n;
+// Locals after the parameter (0): $h i64 (1), $x i64 (2), $b i32 (3).
+const LOCALS = [0x02, 0x02, 0x7e, 0x01, 0x7f];
+const H = 1, X = 2, B = 3;
+
+/** h = fmix64(u64(key)), then b = BASE + (i32(h) & mask) * BUCKET_BYTES. */
+const bucketOf = (mask) => {
+  const xorShift = [GET, H, GET, H, ...i64(33), I64_SHR_U, I64_XOR, SET, H];
+  return [
+    GET, 0, I64_EXTEND_I32_U, SET, H,
+    ...xorShift, GET, H, ...i64(0xff51afd7ed558ccdn), I64_MUL, SET, H,
+    ...xorShift, GET, H, ...i64(0xc4ceb9fe1a85ec53n), I64_MUL, SET, H,
+    ...xorShift,
+    GET, H, I32_WRAP_I64, ...i32(mask), I32_AND, ...i32(BUCKET_BYTES), I32_MUL, ...i32(BASE), I32_ADD, SET, B,
+  ];
+};
+/** The key's tophash byte times LSB is pushed when `spread`, else the byte alone (as i64). */
+const topOf = (spread) => [GET, H, ...i64(56), I64_SHR_U, ...i64(0x80), I64_OR, ...(spread ? [...i64(LSB), I64_MUL] : [])];
+
+const lookupBody = (mask) => [
+  ...bucketOf(mask),
+  GET, B, ...load64(0), ...topOf(true), I64_XOR, SET, X,
+  GET, X, ...i64(LSB), I64_SUB, GET, X, ...i64(-1), I64_XOR, I64_AND, ...i64(MSB), I64_AND,
+  I64_CTZ, I32_WRAP_I64, ...i32(1), I32_SHL, ...i32(0x70), I32_AND, GET, B, I32_ADD, SET, B,
+  GET, B, ...load32(SLOTS_AT + 8), ...i32(-1),
+  GET, B, ...load64(SLOTS_AT), GET, 0, I64_EXTEND_I32_U, I64_EQ, SELECT,
+  END,
+];
+const bucketBody = (mask) => [...bucketOf(mask), GET, B, END];
+const topBody = (mask) => [...bucketOf(mask), ...topOf(false), I32_WRAP_I64, END];
+
+const section = (id, body) => [id, ...leb(body.length), ...body];
+const name = (text) => [...leb(text.length), ...Buffer.from(text)];
+const code = (body) => [...leb(LOCALS.length + body.length), ...LOCALS, ...body];
+
+/** The module for a table of 2^b buckets over an imported shared memory of `pages` pages. */
+function bucketModule(b, pages) {
+  const mask = 2 ** b - 1;
+  const limits = [0x03, ...leb(pages), ...leb(pages)]; // has a maximum, shared
+  return new WebAssembly.Module(new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]), // one type: (i32) -> i32
+    ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, ...limits]),
+    ...section(3, [0x03, 0x00, 0x00, 0x00]),
+    ...section(7, [0x03, ...name('lookup'), 0x00, 0x00, ...name('bucket'), 0x00, 0x01, ...name('top'), 0x00, 0x02]),
+    ...section(10, [0x03, ...code(lookupBody(mask)), ...code(bucketBody(mask)), ...code(topBody(mask))]),
+  ]));
+}
+
+/** The B sharemap's table has after `len` inserts: the least with len <= 6.5 x 2^B. */
+export function tableB(len) {
+  let b = 0;
+  while (len > LOAD_FACTOR * 2 ** b) b++;
+  return b;
+}
+
+/**
+ * A table of keys 0..len-1 (each one's value is key + 1) in 2^tableB(len) buckets: the module's
+ * `exports` (`lookup(key)` is the floor; `bucket(key)`, the bucket's address), its `memory` and
+ * `b`, and `placed`, the keys that fit in their bucket.
+ */
+export function bucketFloor(len) {
+  const b = tableB(len);
+  const pages = Math.ceil((BASE + 2 ** b * BUCKET_BYTES) / WASM_PAGE);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const x = new WebAssembly.Instance(bucketModule(b, pages), { env: { memory } }).exports;
+  const bytes = new Uint8Array(memory.buffer);
+  const words = new Uint32Array(memory.buffer);
+  const placed = [];
+  for (let key = 0; key < len; key++) {
+    const bucket = x.bucket(key);
+    const top = x.top(key);
+    let slot = 0;
+    while (slot < SLOTS && bytes[bucket + slot] !== 0 && bytes[bucket + slot] !== top) slot++;
+    if (slot === SLOTS || bytes[bucket + slot] === top) continue; // full, or its tophash taken
+    bytes[bucket + slot] = top;
+    const at = (bucket + SLOTS_AT + slot * SLOT_BYTES) / 4;
+    words[at] = key; // the key word: key, then 0 above it
+    words[at + 2] = key + 1; // the value word's low half
+    placed.push(key);
+  }
+  return { exports: x, memory, placed: Uint32Array.from(placed), b };
+}
