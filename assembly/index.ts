@@ -85,4 +85,4 @@ export const ATTACH_TOO_MANY_THREADS: i32 = init.ATTACH_TOO_MANY_THREADS;
 export const ATTACH_NOT_A_MAP: i32 = init.ATTACH_NOT_A_MAP;
 export const ATTACH_OUT_OF_MEMORY: i32 = init.ATTACH_OUT_OF_MEMORY;
 export const STAGING_INITIAL_SIZE: u32 = layout.STAGING_INITIAL_SIZE;
-export { getValue, has, set, add, remove } from "./fast64";
+export { getValue, has, set, add, remove, getValueNumber, getValueInt32, hasNumber, hasInt32 } from "./fast64";

@@ -20,6 +20,12 @@ export interface CoreExports {
   /** The value itself if inline (assembly/fast64.ts); NaN when the staged status must say more. */
   getValue(key: number): number;
   has(key: number): number;
+  // getValue and has for maps of strategy 'concurrent' with number or int32 keys and inline values:
+  // the head bucket's common case with the fewest loads, the rest handed to getValue and has.
+  getValueNumber(key: number): number;
+  getValueInt32(key: number): number;
+  hasNumber(key: number): number;
+  hasInt32(key: number): number;
   set(key: number, value: number, valueLen: number): number;
   getOrInsert(key: number, value: number, valueLen: number): number;
   remove(key: number): number;

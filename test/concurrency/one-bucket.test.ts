@@ -17,6 +17,7 @@ import { checkInvariants } from 'sharemap/testing';
 import { ONE_DOUBLING, RUN_TIMEOUT_MS, THREAD_COUNTS, debugMap, seedFor, task } from './harness.js';
 import { bucketKey, numberValue, numberValueKey, sharedWords } from './tasks/common.mjs';
 import { bucketValue } from './tasks/one-bucket.mjs';
+import { prefill as prefillReuse } from './tasks/one-bucket-reuse.mjs';
 
 const WRITES = 400_000;
 /** Reads each reader makes at least: the writer writes on until they have (tasks/one-bucket.mjs). */
@@ -27,6 +28,10 @@ const STALL_SPINS = 200;
 const PUBLISH_SPINS = 2_000;
 /** Writes of the publish runs: each insert waits out PUBLISH_SPINS. */
 const PUBLISH_WRITES = 100_000;
+/** Fresh keys the writer of the reuse runs inserts (and deletes), at least. */
+const REUSE_WRITES = 200_000;
+/** Reader spins between key and value in the reuse runs: a delete and a reusing insert's time. */
+const REUSE_STALL_SPINS = 2_000;
 /** Overwrites per overwriting thread, each read back. */
 const OVERWRITES = 100_000;
 
@@ -50,6 +55,30 @@ describe.each(CASES)('one bucket under churn, %i threads, %s keys', (threads, ke
       .toEqual(readers.map(() => ({ foreign: 0, stableMissing: 0, examples: [] })));
     for (const r of readers) expect(r.reads).toBeGreaterThanOrEqual(MIN_READS);
     expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING); // the race above was the one exercised
+    expect(checkInvariants(map)).toBe(0);
+  });
+});
+
+describe.each(THREAD_COUNTS)('one bucket whose slots pass from key to key, %i threads, number keys', (threads) => {
+  // Deletes leave tombstones here, so the churn above never gives a slot to another key; fresh
+  // keys do (tasks/one-bucket-reuse.mjs). Without R6's version re-check, on the lean path of
+  // these maps' reads (assembly/fast64.ts lean) as on probe's, readers return foreign values.
+  it('every value read belongs to its key; keys present throughout are found', async () => {
+    const seed = seedFor(`one bucket reuse ${threads}`);
+    const map: any = await debugMap({ key: 'number', value: 'number', initialCapacity: 0 });
+    const words = sharedWords(threads + 1);
+    prefillReuse(map, words);
+    expect(map.stats().B).toBe(0);
+    const results = (await runWorkers({
+      task: task('one-bucket-reuse'), threads, map, args: { ops: REUSE_WRITES, seed, words, stall: REUSE_STALL_SPINS, minReads: MIN_READS },
+      timeoutMs: RUN_TIMEOUT_MS,
+    })) as { foreign: number; windowMissing: number; reads: number; examples: unknown[] }[];
+
+    const readers = results.slice(1);
+    expect(readers.map(({ foreign, windowMissing, examples }) => ({ foreign, windowMissing, examples })), `seed ${seed}`)
+      .toEqual(readers.map(() => ({ foreign: 0, windowMissing: 0, examples: [] })));
+    for (const r of readers) expect(r.reads).toBeGreaterThanOrEqual(MIN_READS);
+    expect(map.stats().B).toBeLessThanOrEqual(ONE_DOUBLING);
     expect(checkInvariants(map)).toBe(0);
   });
 });

@@ -7,6 +7,10 @@
 // re-checking the version can return the value of the key that moved in; one that trusted a
 // chain in the middle of a write can miss a key that was there all along.
 //
+// That holds where deletes move entries: with string values, and in the strategies that lock
+// overwrites. A 'concurrent' map with number values leaves a tombstone instead (C7), which the
+// same key takes back, so there no slot changes hands here: one-bucket-reuse.mjs is that race.
+//
 // On two cores that window is a few nanoseconds wide, so readers widen it with the debug core's
 // readStall hook (assembly/hooks.ts): `stall` spins between matching the key and reading the value.
 //
