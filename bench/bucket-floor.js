@@ -30,6 +30,8 @@
 // one's). So keys that do not fit in their bucket, or whose tophash byte another key of the bucket
 // has (together about 2% of 1M keys over 2^18 buckets), are left out, and looked up by nobody.
 
+import { leb, name, section } from './probe-module.js';
+
 const WASM_PAGE = 65536;
 /** The table's first bucket: page 0 stays unused, as sharemap's memory base does. */
 const BASE = WASM_PAGE;
@@ -40,18 +42,6 @@ const SLOT_BYTES = 16;
 const SLOTS = 8;
 /** Entries a bucket holds on average before the table doubles (assembly/layout.ts, 13/2). */
 const LOAD_FACTOR = 6.5;
-
-/** Unsigned LEB128. */
-function leb(n) {
-  const bytes = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n !== 0);
-  return bytes;
-}
 
 /** Signed LEB128 of the `bits`-bit two's complement of `value` (a number or BigInt). */
 function sleb(value, bits) {
@@ -108,8 +98,6 @@ const lookupBody = (mask) => [
 const bucketBody = (mask) => [...bucketOf(mask), GET, B, END];
 const topBody = (mask) => [...bucketOf(mask), ...topOf(false), I32_WRAP_I64, END];
 
-const section = (id, body) => [id, ...leb(body.length), ...body];
-const name = (text) => [...leb(text.length), ...Buffer.from(text)];
 const code = (body) => [...leb(LOCALS.length + body.length), ...LOCALS, ...body];
 
 /** The module for a table of 2^b buckets over an imported shared memory of `pages` pages. */

@@ -11,7 +11,7 @@
 // `add` is valid only over a shared memory (atomics need one).
 
 /** Unsigned LEB128, as the Wasm binary format encodes sizes and limits. */
-function leb(n) {
+export function leb(n) {
   const bytes = [];
   do {
     let byte = n & 0x7f;
@@ -24,8 +24,10 @@ function leb(n) {
 
 const WASM_PAGE = 65536;
 
-const section = (id, body) => [id, ...leb(body.length), ...body];
-const name = (text) => [...leb(text.length), ...Buffer.from(text)];
+/** A section of the binary format: its id, its size, its bytes. */
+export const section = (id, body) => [id, ...leb(body.length), ...body];
+/** A name (of an import, an export): its length, its bytes. */
+export const name = (text) => [...leb(text.length), ...Buffer.from(text)];
 const code = (body) => [...leb(body.length), ...body];
 
 // Function bodies: no locals, then the instructions, then `end`.

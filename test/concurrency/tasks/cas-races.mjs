@@ -43,7 +43,7 @@
 // Returns { foreign, examples } (must be 0, []), the writes done, and for 'growth' thread 0's
 // adds per counter.
 import { coreExports } from 'sharemap/testing';
-import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey } from './common.mjs';
+import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey, exampleNoter } from './common.mjs';
 
 const KEYS = 6;
 /** Thread 0's rounds of churn that the other threads of 'delete', 'clear' and 'iterate' wait for. */
@@ -57,7 +57,7 @@ export default function casRaces(map, { index, threads, args }) {
   const { race, ops, seed, words, stall, keyKind } = args;
   const rand = mulberry32(threadSeed(seed, index));
   const result = { foreign: 0, writes: 0, examples: [], adds: [] };
-  const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
+  const note = exampleNoter(result);
   const done = () => Atomics.load(words, 0) >= threads - 1;
   const finish = () => Atomics.add(words, 0, 1);
 

@@ -121,6 +121,16 @@ export function sharedWords(count) {
   return new Int32Array(new SharedArrayBuffer(count * Int32Array.BYTES_PER_ELEMENT));
 }
 
+/**
+ * A note-taker for a task's `result.examples`: note(what, key, value) keeps the first five, so a
+ * failed assertion shows what went wrong without a result too large to read.
+ */
+export function exampleNoter(result) {
+  return (what, key, value) => {
+    if (result.examples.length < 5) result.examples.push({ what, key, value });
+  };
+}
+
 /** Stores `value` at word `at` and wakes every thread waiting on it. */
 export function signal(words, at, value) {
   Atomics.store(words, at, value);

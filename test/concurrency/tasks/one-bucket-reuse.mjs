@@ -21,7 +21,7 @@
 // 0), window keys missed by get or has (must be 0: such a key was present from before the lookup
 // to after it), and reads done.
 import { coreExports } from 'sharemap/testing';
-import { mulberry32, threadSeed, randInt, numberValue, numberValueKey, signal } from './common.mjs';
+import { mulberry32, threadSeed, randInt, numberValue, numberValueKey, signal, exampleNoter } from './common.mjs';
 
 /** Live keys besides the newest: WINDOW + 1 entries at most, one bucket. */
 export const WINDOW = 4;
@@ -56,7 +56,7 @@ export default function oneBucketReuse(map, { index, threads, args }) {
     return result;
   }
   coreExports(map).setReadStall(stall);
-  const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
+  const note = exampleNoter(result);
   while (Atomics.load(words, 0) === 0) {
     for (let i = 0; i < 1000; i++) {
       // The newest key before the lookup: keys newest - WINDOW + 1 .. newest stay present until

@@ -16,7 +16,7 @@
 //
 // Returns counts: lost writes, foreign values (both must be 0), and the writes done.
 import { coreExports } from 'sharemap/testing';
-import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey } from './common.mjs';
+import { mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey, exampleNoter } from './common.mjs';
 
 const STABLE = 3;
 const KEYS = 6;
@@ -27,7 +27,7 @@ export default function oneBucketWriters(map, { index, threads, args }) {
   const k = (key) => bucketKey(keyKind, key);
   const rand = mulberry32(threadSeed(seed, index));
   const result = { lost: 0, foreign: 0, writes: 0, examples: [] };
-  const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
+  const note = exampleNoter(result);
   const check = (key) => {
     const value = map.get(k(key));
     if (value !== undefined && numberValueKey(value, KEY_SPACE) !== key) {

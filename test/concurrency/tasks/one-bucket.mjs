@@ -26,7 +26,7 @@
 // (both must be 0), and reads done.
 import { coreExports } from 'sharemap/testing';
 import {
-  mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey, stringValue, checkStringValue, signal,
+  mulberry32, threadSeed, randInt, bucketKey, numberValue, numberValueKey, stringValue, checkStringValue, signal, exampleNoter,
 } from './common.mjs';
 
 const STABLE = 3;
@@ -69,7 +69,7 @@ export default function oneBucket(map, { index, threads, args }) {
     return result;
   }
   coreExports(map).setReadStall(stall);
-  const note = (what, key, value) => { if (result.examples.length < 5) result.examples.push({ what, key, value }); };
+  const note = exampleNoter(result);
   while (Atomics.load(words, 0) === 0) {
     for (let i = 0; i < 1000; i++) {
       const key = randInt(rand, KEYS);
