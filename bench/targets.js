@@ -65,14 +65,22 @@ function floorBound(needed, floorRow) {
 }
 
 /**
+ * A part 4 floor of `floor` M ops/s a thread on `threads` threads: counted on at most `cores` of
+ * them (four threads on two cores wait for memory no more often in a second than two do), as
+ * `ceiling` M ops/s, and `times`, how the report says the multiple.
+ */
+function perThreadCeiling(threads, cores, floor) {
+  const running = Math.min(threads, cores);
+  return { ceiling: running * floor, times: running < threads ? `${running} (the cores) x` : `${running} x` };
+}
+
+/**
  * The design's bound of a missed read of 1M uniform number keys that needs `needed` M ops/s on
  * `threads` threads: part 4's bare lookup in sharemap's buckets (bench/bucket-floor.js), `floor`
- * M ops/s a thread, counted on at most `cores` threads as the memory floor is.
+ * M ops/s a thread, counted as the memory floor is (perThreadCeiling).
  */
 function bucketBound(needed, threads, cores, floor) {
-  const running = Math.min(threads, cores);
-  const times = running < threads ? `${running} (the cores) x` : `${running} x`;
-  const ceiling = running * floor;
+  const { ceiling, times } = perThreadCeiling(threads, cores, floor);
   return needed > ceiling
     ? `above ${times} a bare lookup in these buckets of ${fmt(floor)} M ops/s per thread: out of reach with them`
     : `${times} a bare lookup in these buckets allows ${fmt(ceiling)}`;
@@ -119,9 +127,7 @@ function check(target, what, oursRow, baseRow, factor, baseName, { len, threads,
     row.bound = floorBound(factor * base, floorRow);
   } else if (!met && len >= 1e6 && dist === 'uniform' && floor !== undefined) {
     const needed = factor * base;
-    const running = Math.min(threads, cores);
-    const ceiling = running * floor;
-    const times = running < threads ? `${running} (the cores) x` : `${running} x`;
+    const { ceiling, times } = perThreadCeiling(threads, cores, floor);
     const which = strings ? 'the memory floor with the key string built' : 'the memory floor';
     row.bound = needed > ceiling
       ? `needs ${fmt(needed)} M ops/s, above ${times} ${which} of ${fmt(floor)} M ops/s per thread: out of reach here`
