@@ -9,6 +9,12 @@
 //   4. loads the key and value of that slot, whose line the match names: a second miss when the
 //      slot is past the header's line, which the load cannot start before the first one returns.
 //
+// `write` is the floor of a write to a present key in the same buckets: steps 1-3, then the one
+// atomic read-modify-write that a map several threads write must make (an add of 1 to the value
+// word of the key's slot, as part 2's floor makes one to the key's own word), after comparing
+// the key that shares its line. The RMW is a full barrier on x64 (a `lock`ed instruction), so
+// one write's misses cannot overlap the next write's, as in sharemap's writes.
+//
 // No version, no tables generation, no bounds check, no overflow chain, no status, no facade:
 // everything sharemap's `get` does beyond these four steps is absent. So where a target asks for
 // more lookups a second than this floor makes, no lookup in these buckets reaches it here, and
@@ -22,6 +28,9 @@
 //     x = load64(b) ^ (((h >> 56) | 0x80) * LSB)                   ;; its tophash byte now 0
 //     b += (ctz((x - LSB) & ~x & MSB) << 1) & 0x70                 ;; + 16 x the first match
 //     select(load32(b + 24), -1, load64(b + 16) == u64(key)))      ;; the slot: key, value
+//   (func (export "write") (param $key i32) (result i32)    ;; the value before, or -1
+//     ... b as in lookup ...
+//     if load64(b + 16) == u64(key) then i32.atomic.rmw.add(b + 24, 1) else -1
 //   (func (export "bucket") (param $key i32) (result i32) ...)   ;; b, for filling the table
 //   (func (export "top") (param $key i32) (result i32) ...)      ;; the tophash byte, the same
 //
@@ -56,7 +65,8 @@ function sleb(value, bits) {
 }
 
 // Opcodes (the Wasm binary format's numbering).
-const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I64_CONST = 0x42;
+const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I64_CONST = 0x42, IF = 0x04, ELSE = 0x05, I32_RESULT = 0x7f;
+const ATOMIC = 0xfe, I32_ATOMIC_RMW_ADD = 0x1e;
 const I32_LOAD = 0x28, I64_LOAD = 0x29, SELECT = 0x1b, END = 0x0b;
 const I32_AND = 0x71, I32_MUL = 0x6c, I32_ADD = 0x6a, I32_SHL = 0x74, I32_WRAP_I64 = 0xa7;
 const I64_EXTEND_I32_U = 0xad, I64_MUL = 0x7e, I64_XOR = 0x85, I64_SHR_U = 0x88, I64_OR = 0x84;
@@ -86,13 +96,23 @@ const bucketOf = (mask) => {
 /** The key's tophash byte times LSB is pushed when `spread`, else the byte alone (as i64). */
 const topOf = (spread) => [GET, H, ...i64(56), I64_SHR_U, ...i64(0x80), I64_OR, ...(spread ? [...i64(LSB), I64_MUL] : [])];
 
-const lookupBody = (mask) => [
+/** Steps 1-3 for both exports: b becomes the address of the slot the first tophash match names, less 16. */
+const slotOf = (mask) => [
   ...bucketOf(mask),
   GET, B, ...load64(0), ...topOf(true), I64_XOR, SET, X,
   GET, X, ...i64(LSB), I64_SUB, GET, X, ...i64(-1), I64_XOR, I64_AND, ...i64(MSB), I64_AND,
   I64_CTZ, I32_WRAP_I64, ...i32(1), I32_SHL, ...i32(0x70), I32_AND, GET, B, I32_ADD, SET, B,
+];
+const lookupBody = (mask) => [
+  ...slotOf(mask),
   GET, B, ...load32(SLOTS_AT + 8), ...i32(-1),
   GET, B, ...load64(SLOTS_AT), GET, 0, I64_EXTEND_I32_U, I64_EQ, SELECT,
+  END,
+];
+const writeBody = (mask) => [
+  ...slotOf(mask),
+  GET, B, ...load64(SLOTS_AT), GET, 0, I64_EXTEND_I32_U, I64_EQ,
+  IF, I32_RESULT, GET, B, ...i32(1), ATOMIC, I32_ATOMIC_RMW_ADD, 0x02, ...leb(SLOTS_AT + 8), ELSE, ...i32(-1), END,
   END,
 ];
 const bucketBody = (mask) => [...bucketOf(mask), GET, B, END];
@@ -108,9 +128,11 @@ function bucketModule(b, pages) {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]), // one type: (i32) -> i32
     ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [0x03, 0x00, 0x00, 0x00]),
-    ...section(7, [0x03, ...name('lookup'), 0x00, 0x00, ...name('bucket'), 0x00, 0x01, ...name('top'), 0x00, 0x02]),
-    ...section(10, [0x03, ...code(lookupBody(mask)), ...code(bucketBody(mask)), ...code(topBody(mask))]),
+    ...section(3, [0x04, 0x00, 0x00, 0x00, 0x00]),
+    ...section(7, [0x04, ...name('lookup'), 0x00, 0x00, ...name('bucket'), 0x00, 0x01, ...name('top'), 0x00, 0x02,
+      ...name('write'), 0x00, 0x03]),
+    ...section(10, [0x04, ...code(lookupBody(mask)), ...code(bucketBody(mask)), ...code(topBody(mask)),
+      ...code(writeBody(mask))]),
   ]));
 }
 
@@ -122,11 +144,13 @@ export function tableB(len) {
 }
 
 /**
- * A table of keys 0..len-1 (each one's value is key + 1) in 2^tableB(len) buckets: the module's
- * `exports` (`lookup(key)` is the floor; `bucket(key)`, the bucket's address), its `memory` and
- * `b`, and `placed`, the keys that fit in their bucket.
+ * A table of keys 0..len-1, then the keys of `later` in their order (each one's value is key + 1),
+ * in 2^tableB(len) buckets: the module's `exports` (`lookup(key)` and `write(key)` are the
+ * floors; `bucket(key)`, the bucket's address), its `memory` and `b`, and `placed`, the keys that
+ * fit in their bucket. `later` plays the keys a churn inserts into a map of len entries: they
+ * take the slots after those of the first len keys, and keep them (sharemap's soft tombstones).
  */
-export function bucketFloor(len) {
+export function bucketFloor(len, later = []) {
   const b = tableB(len);
   const pages = Math.ceil((BASE + 2 ** b * BUCKET_BYTES) / WASM_PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
@@ -134,17 +158,19 @@ export function bucketFloor(len) {
   const bytes = new Uint8Array(memory.buffer);
   const words = new Uint32Array(memory.buffer);
   const placed = [];
-  for (let key = 0; key < len; key++) {
+  const place = (key) => {
     const bucket = x.bucket(key);
     const top = x.top(key);
     let slot = 0;
     while (slot < SLOTS && bytes[bucket + slot] !== 0 && bytes[bucket + slot] !== top) slot++;
-    if (slot === SLOTS || bytes[bucket + slot] === top) continue; // full, or its tophash taken
+    if (slot === SLOTS || bytes[bucket + slot] === top) return; // full, or its tophash taken
     bytes[bucket + slot] = top;
     const at = (bucket + SLOTS_AT + slot * SLOT_BYTES) / 4;
     words[at] = key; // the key word: key, then 0 above it
     words[at + 2] = key + 1; // the value word's low half
     placed.push(key);
-  }
+  };
+  for (let key = 0; key < len; key++) place(key);
+  for (const key of later) place(key);
   return { exports: x, memory, placed: Uint32Array.from(placed), b };
 }

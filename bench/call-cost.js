@@ -20,6 +20,12 @@
 //                     every lookup in its buckets must: hash, load the bucket's tophash word,
 //                     match it, load the slot's key and value (bench/bucket-floor.js). The floor
 //                     of this design, beside the floor of any map (miss/shared)
+//   bucket-write/shared
+//                     a write in the same buckets, for each operation of part 2's zipfian churn
+//                     on 1M entries (its inserts and its deletes alike): the lookup above, then
+//                     one atomic add to the value word of the key's slot. The table holds the 1M
+//                     keys, then the keys the churn inserts in the slots after theirs, as the map
+//                     holds them. The floor of a write in this design, for target 5
 //
 // then `get` on sharemap and on Map with number keys, 1K and 1M entries, first while the map is
 // the only one this thread has used, then after it used two: a thread with several maps reaches
@@ -34,7 +40,8 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { ConcurrentMap } from 'sharemap';
 import { SEED } from './config.js';
 import { mulberry32 } from './keys.js';
-import { BUCKET_ROW, MISS_ROW, MISS_STRING_ROW } from './targets.js';
+import { BUCKET_ROW, BUCKET_WRITE_ROW, MISS_ROW, MISS_STRING_ROW } from './targets.js';
+import { sequence } from './workloads.js';
 import { probeInstance, probeMemory } from './probe-module.js';
 import { bucketFloor } from './bucket-floor.js';
 
@@ -96,6 +103,15 @@ function missWithString(target, lines, random) {
   }`)(target, lines, indices);
 }
 
+/** The bucket-write/shared row: part 2's zipfian churn on 1M entries, one bare write per operation. */
+function bucketWrites() {
+  const len = 1_000_000;
+  const { keys } = sequence({ op: 'churn', dist: 'zipf', len }, CALLS, SEED);
+  const writes = bucketFloor(len, new Set(keys));
+  return { name: `${BUCKET_WRITE_ROW} (zipfian churn on 1M keys in 2^${writes.b} buckets shaped as sharemap's: hash, tophash word, slot, atomic add)`,
+    ...nsPerCall(writes.exports, 'write', keys) };
+}
+
 /** A number map of `len` entries (keys 0..len-1), ours and a JS Map, with random keys to look up. */
 async function maps(len, random) {
   const ours = await ConcurrentMap.create({ key: 'number', value: 'number' });
@@ -128,6 +144,7 @@ async function measure() {
   for (let i = 0; i < CALLS; i++) hits[i] = buckets.placed[Math.floor(random() * buckets.placed.length)];
   rows.push({ name: `${BUCKET_ROW} (a hit among 1M keys in 2^${buckets.b} buckets shaped as sharemap's: hash, tophash word, slot)`,
     ...nsPerCall(buckets.exports, 'lookup', hits) });
+  rows.push(bucketWrites());
   // One loop whose call site has seen two instances of the same module, as the facade's call
   // sites do in a thread that uses two maps (each map has its own instance).
   const either = new Function('args', `return (target) => {

@@ -22,7 +22,10 @@
 //   - and beside those, for a missed read of 1M uniform number keys, the floor of this design:
 //     part 4's bucket/shared row, a hit in a table shaped as sharemap's (bench/bucket-floor.js:
 //     the hash, the bucket's tophash word, then the slot's line, and nothing else). The floors
-//     above say what any map could do here; this one, what a lookup in these buckets can.
+//     above say what any map could do here; this one, what a lookup in these buckets can;
+//   - and for a missed zipfian churn on 1M number keys (target 5), the floor of a write in this
+//     design: part 4's bucket-write/shared row, that lookup then one atomic add to the slot's
+//     value word, for each operation of the same churn sequence.
 // A target above its bound is out of reach here, and the report says so rather than calling it
 // a miss to fix.
 
@@ -30,6 +33,7 @@
 export const MISS_ROW = 'miss/shared';
 export const MISS_STRING_ROW = 'miss/shared + key string';
 export const BUCKET_ROW = 'bucket/shared';
+export const BUCKET_WRITE_ROW = 'bucket-write/shared';
 
 /** One throughput row, or undefined when the run has no such row. */
 function find(rows, { op, key, dist = 'uniform', len, impl, threads }) {
@@ -75,15 +79,15 @@ function perThreadCeiling(threads, cores, floor) {
 }
 
 /**
- * The design's bound of a missed read of 1M uniform number keys that needs `needed` M ops/s on
- * `threads` threads: part 4's bare lookup in sharemap's buckets (bench/bucket-floor.js), `floor`
- * M ops/s a thread, counted as the memory floor is (perThreadCeiling).
+ * The design's bound of a missed target that needs `needed` M ops/s on `threads` threads: one of
+ * part 4's bare operations in sharemap's buckets (bench/bucket-floor.js), `operation` ('lookup'
+ * or 'write') at `floor` M ops/s a thread, counted as the memory floor is (perThreadCeiling).
  */
-function bucketBound(needed, threads, cores, floor) {
+function bucketBound(needed, threads, cores, floor, operation) {
   const { ceiling, times } = perThreadCeiling(threads, cores, floor);
   return needed > ceiling
-    ? `above ${times} a bare lookup in these buckets of ${fmt(floor)} M ops/s per thread: out of reach with them`
-    : `${times} a bare lookup in these buckets allows ${fmt(ceiling)}`;
+    ? `above ${times} a bare ${operation} in these buckets of ${fmt(floor)} M ops/s per thread: out of reach with them`
+    : `${times} a bare ${operation} in these buckets allows ${fmt(ceiling)}`;
 }
 
 /**
@@ -108,7 +112,8 @@ function onTheLine(oursRow, baseRow, factor) {
  * else for 1M-entry workloads with uniform keys from part 4 (`threads`, `cores`, `len`, `dist`;
  * `floors` has one for number keys and one for string keys, M ops/s a thread, either may be
  * undefined); a missed read of 1M uniform number keys also gets part 4's bare bucket lookup
- * (`floors.bucket`, bucketBound).
+ * (`floors.bucket`, bucketBound), and a missed zipfian churn of 1M number keys its bare bucket
+ * write (`floors.write`).
  */
 function check(target, what, oursRow, baseRow, factor, baseName, { len, threads, cores, floors, dist = 'uniform', floorRow }) {
   if (oursRow === undefined || baseRow === undefined) return { target, what, measured: 'not measured', met: null };
@@ -133,8 +138,11 @@ function check(target, what, oursRow, baseRow, factor, baseName, { len, threads,
       ? `needs ${fmt(needed)} M ops/s, above ${times} ${which} of ${fmt(floor)} M ops/s per thread: out of reach here`
       : `needs ${fmt(needed)} M ops/s; ${times} ${which} allows ${fmt(ceiling)}`;
   }
-  if (!met && !strings && oursRow.op === 'read' && len >= 1e6 && dist === 'uniform' && floors.bucket !== undefined) {
-    row.bound = [row.bound, bucketBound(factor * base, threads, cores, floors.bucket)].filter(Boolean).join('; ');
+  const design = strings || len < 1e6 ? undefined
+    : oursRow.op === 'read' && dist === 'uniform' ? { floor: floors.bucket, operation: 'lookup' }
+      : oursRow.op === 'churn' && dist === 'zipf' ? { floor: floors.write, operation: 'write' } : undefined;
+  if (!met && design?.floor !== undefined) {
+    row.bound = [row.bound, bucketBound(factor * base, threads, cores, design.floor, design.operation)].filter(Boolean).join('; ');
   }
   return row;
 }
@@ -149,7 +157,9 @@ export function checkTargets(throughputRows, memoryRows, callRows, cores) {
     const miss = callRows.find((r) => r.name.startsWith(`${prefix} (`));
     return miss ? 1e3 / miss.median : undefined;
   };
-  const floors = { number: perThread(MISS_ROW), string: perThread(MISS_STRING_ROW), bucket: perThread(BUCKET_ROW) };
+  const floors = {
+    number: perThread(MISS_ROW), string: perThread(MISS_STRING_ROW), bucket: perThread(BUCKET_ROW), write: perThread(BUCKET_WRITE_ROW),
+  };
   const R = throughputRows;
   const at = (op, key, len, impl, threads, dist) => find(R, { op, key, len, impl, threads, dist });
   // Every verdict on a sharemap row, with the floor row of its workload and threads, if any.

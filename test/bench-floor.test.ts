@@ -68,4 +68,28 @@ describe('bench/bucket-floor.js', () => {
     bytes[bucket + 2] ^= 0x01;
     expect(exports.lookup(key)).toBe(-1);
   });
+
+  it('writes a placed key\'s own value word with one add, and nothing for a key it does not find', () => {
+    // Keys after the first len take the slots after theirs, as a churn's inserts do in the map.
+    const later = [10_000, 10_001, 10_002, 5];
+    const { exports, memory, placed } = bucketFloor(10_000, later);
+    const found = new Set(placed);
+    expect(later.slice(0, 3).filter((k) => found.has(k)).length).toBeGreaterThan(0);
+    expect(placed.filter((k) => k === 5).length).toBe(1); // placed once: its tophash is in its bucket already
+    const before = new Uint32Array(memory.buffer).slice();
+    const written = placed.filter((k) => k % 7 === 0 || k >= 10_000);
+    for (const key of written) expect(exports.write(key)).toBe(key + 1); // the value before
+    for (const key of written) expect(exports.lookup(key)).toBe(key + 2);
+    // A key left out, or never inserted, finds no slot: the write changes no word.
+    const missing = [...Array.from({ length: 10_000 }, (_, k) => k).filter((k) => !found.has(k)), 10_003, 123_456];
+    const words = new Uint32Array(memory.buffer);
+    const afterWrites = words.slice();
+    for (const key of missing) expect(exports.write(key)).toBe(-1);
+    expect(words.every((w, i) => w === afterWrites[i])).toBe(true);
+    // Only the written keys' value words changed, each by one.
+    const changed = [];
+    for (let i = 0; i < words.length; i++) if (words[i] !== before[i]) changed.push(i);
+    expect(changed.length).toBe(written.length);
+    for (const i of changed) expect(words[i] - before[i]).toBe(1);
+  });
 });

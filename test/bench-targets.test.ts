@@ -50,6 +50,28 @@ describe('bench/targets.js', () => {
     expect(strings.bound).toBe('needs 4.00 M ops/s; 1 x the memory floor with the key string built allows 8.00');
   });
 
+  it('puts the bare bucket write of part 4 beside a missed zipfian churn of 1M number keys', () => {
+    // 40 ns a bucket write: 25 M ops/s a thread.
+    const withWrites = [...callRows, { name: 'bucket-write/shared (zipfian churn on 1M keys)', median: 40 }];
+    const rows = [
+      row('churn', 'zipf', 1e6, 'sharemap', 1, 20),
+      row('churn', 'zipf', 1e6, 'sharemap', 2, 40),
+      row('churn', 'zipf', 1e6, 'js-map', 1, 0.45),
+      row('churn', 'zipf', 1e6, 'floor', 1, 60),
+      row('churn', 'zipf', 1e6, 'floor', 2, 120),
+    ];
+    const t5 = checkTargets(rows, [], withWrites, 2).filter((t: { target: string }) => t.target === '5');
+    // 100 x 0.45 = 45 M ops/s: above 1 x 25, below 2 x 25.
+    expect(t5.map((t: { met: boolean }) => t.met)).toEqual([false, false]);
+    expect(t5[0].bound).toBe("needs 45.0 M ops/s, 75% of the floor row's 60.0; " +
+      'above 1 x a bare write in these buckets of 25.0 M ops/s per thread: out of reach with them');
+    expect(t5[1].bound).toBe("needs 45.0 M ops/s, 38% of the floor row's 120.0; 2 x a bare write in these buckets allows 50.0");
+    // Uniform churn, and reads, get no write floor.
+    const uniform = checkTargets([row('read', 'uniform', 1e6, 'sharemap', 1, 5), row('read', 'uniform', 1e6, 'js-map', 1, 10)],
+      [], withWrites, 2).find((t: { target: string }) => t.target === '2');
+    expect(uniform.bound).not.toContain('write');
+  });
+
   it('bounds string-key rows by the floor with the key string built', () => {
     const rows = [
       row('read', 'uniform', 1e6, 'sharemap', 2, 6.6, 'string'),
