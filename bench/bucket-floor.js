@@ -1,5 +1,5 @@
-// The floor of a lookup in sharemap's buckets, for part 4 (bench/call-cost.js) and the bounds of
-// bench/targets.js: what a hit must do in a table shaped as assembly/layout.ts shapes a
+// The floors of a lookup and of a write in sharemap's buckets, for part 4 (bench/call-cost.js) and
+// the bounds of bench/targets.js: what a hit must do in a table shaped as assembly/layout.ts shapes a
 // number-key map's, with nothing else. One call into Wasm that
 //
 //   1. hashes the key (fmix64, as assembly/hash.ts does),
