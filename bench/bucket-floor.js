@@ -1,6 +1,6 @@
 // The floors of a lookup and of a write in sharemap's buckets, for part 4 (bench/call-cost.js) and
-// the bounds of bench/targets.js: what a hit must do in a table shaped as assembly/layout.ts shapes a
-// number-key map's, with nothing else. One call into Wasm that
+// the bounds of bench/targets.js: what a hit must do in a table shaped as assembly/layout.ts
+// shapes a number-key map's, with nothing else. One call into Wasm that
 //
 //   1. hashes the key (fmix64, as assembly/hash.ts does),
 //   2. loads its bucket's tophash word (the header's line: a table of 1M keys is 48 MiB, far
