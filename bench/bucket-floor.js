@@ -12,8 +12,18 @@
 // `write` is the floor of a write to a present key in the same buckets: steps 1-3, then the one
 // atomic read-modify-write that a map several threads write must make (an add of 1 to the value
 // word of the key's slot, as part 2's floor makes one to the key's own word), after comparing
-// the key that shares its line. The RMW is a full barrier on x64 (a `lock`ed instruction), so
-// one write's misses cannot overlap the next write's, as in sharemap's writes.
+// the key that shares its line. The RMW is a `lock`ed instruction on x64, and still the next
+// write's loads start under this one's misses: in a loop where each key depended on the write
+// before it (so that no two writes overlap), the same writes took 1.5x the time (42 against 28
+// ns a write on 1M keys, scratch loop over part 2's zipfian churn sequence).
+//
+// `pinnedWrite` is that write between an epoch pin and an unpin, as assembly/epoch.ts makes them
+// around every write of sharemap's (E1, E4 in assembly/README.md): an SC store of the global
+// epoch word | 1 to the thread's own word before, an SC store of 0 after. Epoch-based
+// reclamation needs the pin ordered before the write's loads, and Wasm has no weaker ordered
+// store than SC for the unpin (a plain store may become visible before the loads above it: see
+// the cost model in assembly/README.md), so on x64 each is an `xchg`: three locked instructions a
+// write, where the bare write makes one. No write of this design does less.
 //
 // No version, no tables generation, no bounds check, no overflow chain, no status, no facade:
 // everything sharemap's `get` does beyond these four steps is absent. So where a target asks for
@@ -31,6 +41,8 @@
 //   (func (export "write") (param $key i32) (result i32)    ;; the value before, or -1
 //     ... b as in lookup ...
 //     if load64(b + 16) == u64(key) then i32.atomic.rmw.add(b + 24, 1) else -1
+//   (func (export "pinnedWrite") (param $key i32) (result i32)  ;; the same, between
+//     atomic.store(PIN_AT, atomic.load(EPOCH_AT) | 1) ... atomic.store(PIN_AT, 0)
 //   (func (export "bucket") (param $key i32) (result i32) ...)   ;; b, for filling the table
 //   (func (export "top") (param $key i32) (result i32) ...)      ;; the tophash byte, the same
 //
@@ -42,8 +54,15 @@
 import { leb, name, section } from './probe-module.js';
 
 const WASM_PAGE = 65536;
-/** The table's first bucket: page 0 stays unused, as sharemap's memory base does. */
+/** The table's first bucket: page 0 holds no bucket, as below sharemap's memory base. */
 const BASE = WASM_PAGE;
+/**
+ * In page 0, on lines of their own as in sharemap (the map header's line, the thread's slot): the
+ * global epoch word, which nothing here moves, and the thread's pin word, which pinnedWrite
+ * stores as assembly/epoch.ts pin and unpin store theirs.
+ */
+export const EPOCH_AT = 0;
+export const PIN_AT = 64;
 /** A number-key bucket's bytes, header and slot places (assembly/layout.ts). */
 const BUCKET_BYTES = 192;
 const SLOTS_AT = 16;
@@ -66,9 +85,9 @@ function sleb(value, bits) {
 
 // Opcodes (the Wasm binary format's numbering).
 const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I64_CONST = 0x42, IF = 0x04, ELSE = 0x05, I32_RESULT = 0x7f;
-const ATOMIC = 0xfe, I32_ATOMIC_RMW_ADD = 0x1e;
+const ATOMIC = 0xfe, I32_ATOMIC_RMW_ADD = 0x1e, I32_ATOMIC_LOAD = 0x10, I32_ATOMIC_STORE = 0x17;
 const I32_LOAD = 0x28, I64_LOAD = 0x29, SELECT = 0x1b, END = 0x0b;
-const I32_AND = 0x71, I32_MUL = 0x6c, I32_ADD = 0x6a, I32_SHL = 0x74, I32_WRAP_I64 = 0xa7;
+const I32_OR = 0x72, I32_AND = 0x71, I32_MUL = 0x6c, I32_ADD = 0x6a, I32_SHL = 0x74, I32_WRAP_I64 = 0xa7;
 const I64_EXTEND_I32_U = 0xad, I64_MUL = 0x7e, I64_XOR = 0x85, I64_SHR_U = 0x88, I64_OR = 0x84;
 const I64_AND = 0x83, I64_SUB = 0x7d, I64_CTZ = 0x7a, I64_EQ = 0x51;
 const i32 = (value) => [I32_CONST, ...sleb(value, 32)];
@@ -109,10 +128,14 @@ const lookupBody = (mask) => [
   GET, B, ...load64(SLOTS_AT), GET, 0, I64_EXTEND_I32_U, I64_EQ, SELECT,
   END,
 ];
-const writeBody = (mask) => [
+/** The write; `pinned` puts an epoch pin before it and the unpin after (the if's result stays below). */
+const writeBody = (mask, pinned) => [
+  ...(pinned ? [...i32(PIN_AT), ...i32(EPOCH_AT), ATOMIC, I32_ATOMIC_LOAD, 0x02, 0x00, ...i32(1), I32_OR,
+    ATOMIC, I32_ATOMIC_STORE, 0x02, 0x00] : []),
   ...slotOf(mask),
   GET, B, ...load64(SLOTS_AT), GET, 0, I64_EXTEND_I32_U, I64_EQ,
   IF, I32_RESULT, GET, B, ...i32(1), ATOMIC, I32_ATOMIC_RMW_ADD, 0x02, ...leb(SLOTS_AT + 8), ELSE, ...i32(-1), END,
+  ...(pinned ? [...i32(PIN_AT), ...i32(0), ATOMIC, I32_ATOMIC_STORE, 0x02, 0x00] : []),
   END,
 ];
 const bucketBody = (mask) => [...bucketOf(mask), GET, B, END];
@@ -128,11 +151,11 @@ function bucketModule(b, pages) {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]), // one type: (i32) -> i32
     ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [0x04, 0x00, 0x00, 0x00, 0x00]),
-    ...section(7, [0x04, ...name('lookup'), 0x00, 0x00, ...name('bucket'), 0x00, 0x01, ...name('top'), 0x00, 0x02,
-      ...name('write'), 0x00, 0x03]),
-    ...section(10, [0x04, ...code(lookupBody(mask)), ...code(bucketBody(mask)), ...code(topBody(mask)),
-      ...code(writeBody(mask))]),
+    ...section(3, [0x05, 0x00, 0x00, 0x00, 0x00, 0x00]),
+    ...section(7, [0x05, ...name('lookup'), 0x00, 0x00, ...name('bucket'), 0x00, 0x01, ...name('top'), 0x00, 0x02,
+      ...name('write'), 0x00, 0x03, ...name('pinnedWrite'), 0x00, 0x04]),
+    ...section(10, [0x05, ...code(lookupBody(mask)), ...code(bucketBody(mask)), ...code(topBody(mask)),
+      ...code(writeBody(mask, false)), ...code(writeBody(mask, true))]),
   ]));
 }
 
@@ -145,8 +168,8 @@ export function tableB(len) {
 
 /**
  * A table of keys 0..len-1, then the keys of `later` in their order (each one's value is key + 1),
- * in 2^tableB(len) buckets: the module's `exports` (`lookup(key)` and `write(key)` are the
- * floors; `bucket(key)`, the bucket's address), its `memory` and `b`, and `placed`, the keys that
+ * in 2^tableB(len) buckets: the module's `exports` (`lookup(key)`, `write(key)` and
+ * `pinnedWrite(key)` are the floors; `bucket(key)`, the bucket's address), its `memory` and `b`, and `placed`, the keys that
  * fit in their bucket. `later` plays the keys a churn inserts into a map of len entries: they
  * take the slots after those of the first len keys, and keep them (sharemap's soft tombstones).
  */

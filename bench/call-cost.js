@@ -25,7 +25,11 @@
 //                     on 1M entries (its inserts and its deletes alike): the lookup above, then
 //                     one atomic add to the value word of the key's slot. The table holds the 1M
 //                     keys, then the keys the churn inserts in the slots after theirs, as the map
-//                     holds them. The floor of a write in this design, for target 5
+//                     holds them. The floor of a write in these buckets, for target 5
+//   bucket-write+pin/shared
+//                     the same write between an epoch pin and unpin, the two SC stores that
+//                     sharemap makes around every write (assembly/epoch.ts): the floor of a
+//                     write in this design, whose reclamation is by epochs
 //
 // then `get` on sharemap and on Map with number keys, 1K and 1M entries, first while the map is
 // the only one this thread has used, then after it used two: a thread with several maps reaches
@@ -40,7 +44,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { ConcurrentMap } from 'sharemap';
 import { SEED } from './config.js';
 import { mulberry32 } from './keys.js';
-import { BUCKET_ROW, BUCKET_WRITE_ROW, MISS_ROW, MISS_STRING_ROW } from './targets.js';
+import { BUCKET_ROW, BUCKET_WRITE_ROW, BUCKET_PINNED_WRITE_ROW, MISS_ROW, MISS_STRING_ROW } from './targets.js';
 import { sequence } from './workloads.js';
 import { probeInstance, probeMemory } from './probe-module.js';
 import { bucketFloor } from './bucket-floor.js';
@@ -103,13 +107,20 @@ function missWithString(target, lines, random) {
   }`)(target, lines, indices);
 }
 
-/** The bucket-write/shared row: part 2's zipfian churn on 1M entries, one bare write per operation. */
+/**
+ * The bucket-write/shared rows: part 2's zipfian churn on 1M entries, one write per operation,
+ * bare and between an epoch pin and unpin (bench/bucket-floor.js pinnedWrite).
+ */
 function bucketWrites() {
   const len = 1_000_000;
   const { keys } = sequence({ op: 'churn', dist: 'zipf', len }, CALLS, SEED);
   const writes = bucketFloor(len, new Set(keys));
-  return { name: `${BUCKET_WRITE_ROW} (zipfian churn on 1M keys in 2^${writes.b} buckets shaped as sharemap's: hash, tophash word, slot, atomic add)`,
-    ...nsPerCall(writes.exports, 'write', keys) };
+  const shape = `zipfian churn on 1M keys in 2^${writes.b} buckets shaped as sharemap's: hash, tophash word, slot, atomic add`;
+  return [
+    { name: `${BUCKET_WRITE_ROW} (${shape})`, ...nsPerCall(writes.exports, 'write', keys) },
+    { name: `${BUCKET_PINNED_WRITE_ROW} (the same, between an epoch pin and unpin: two SC stores)`,
+      ...nsPerCall(writes.exports, 'pinnedWrite', keys) },
+  ];
 }
 
 /** A number map of `len` entries (keys 0..len-1), ours and a JS Map, with random keys to look up. */
@@ -144,7 +155,7 @@ async function measure() {
   for (let i = 0; i < CALLS; i++) hits[i] = buckets.placed[Math.floor(random() * buckets.placed.length)];
   rows.push({ name: `${BUCKET_ROW} (a hit among 1M keys in 2^${buckets.b} buckets shaped as sharemap's: hash, tophash word, slot)`,
     ...nsPerCall(buckets.exports, 'lookup', hits) });
-  rows.push(bucketWrites());
+  rows.push(...bucketWrites());
   // One loop whose call site has seen two instances of the same module, as the facade's call
   // sites do in a thread that uses two maps (each map has its own instance).
   const either = new Function('args', `return (target) => {

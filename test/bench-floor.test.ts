@@ -1,7 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { createFloorMemory, FloorTarget } from '../bench/baselines/floor.js';
 import { runOperations, sequence } from '../bench/workloads.js';
-import { bucketFloor, tableB } from '../bench/bucket-floor.js';
+import { bucketFloor, tableB, EPOCH_AT, PIN_AT } from '../bench/bucket-floor.js';
 
 // bench/baselines/floor.js: the floor of part 2 must touch each key's own word and no other,
 // or its ops/s would not be those of one access per operation.
@@ -91,5 +92,50 @@ describe('bench/bucket-floor.js', () => {
     for (let i = 0; i < words.length; i++) if (words[i] !== before[i]) changed.push(i);
     expect(changed.length).toBe(written.length);
     for (const i of changed) expect(words[i] - before[i]).toBe(1);
+  });
+
+  it('makes the same write between a pin and an unpin of its own epoch word', () => {
+    const { exports, memory, placed } = bucketFloor(10_000);
+    const words = new Uint32Array(memory.buffer);
+    words[EPOCH_AT / 4] = 6; // a global epoch: the pin stores it with its low bit set
+    const before = words.slice();
+    const key = placed[123];
+    expect(exports.pinnedWrite(key)).toBe(key + 1);
+    expect(exports.pinnedWrite(key)).toBe(key + 2);
+    expect(exports.pinnedWrite(123_456)).toBe(-1); // never inserted: no slot, no write
+    // Only the key's value word changed, by the two writes; the pin word is back to 0, unpinned.
+    const changed = [];
+    for (let i = 0; i < words.length; i++) if (words[i] !== before[i]) changed.push(i);
+    expect(changed.length).toBe(1);
+    expect(words[changed[0]] - before[changed[0]]).toBe(2);
+    expect(exports.lookup(key)).toBe(key + 3);
+    expect(words[PIN_AT / 4]).toBe(0);
+  });
+
+  it('holds the pin, the global epoch | 1, while it writes: another thread sees it', async () => {
+    const { exports, memory, placed } = bucketFloor(10_000);
+    const words = new Int32Array(memory.buffer);
+    words[EPOCH_AT / 4] = 6;
+    // The watcher loads the pin word until it reads the pinned value, then says what it read.
+    const watcher = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const words = new Int32Array(workerData.memory.buffer);
+      const at = workerData.at;
+      let seen = 0;
+      for (let i = 0; i < 5e8 && seen === 0; i++) seen = Atomics.load(words, at);
+      parentPort.postMessage(seen);`, { eval: true, workerData: { memory, at: PIN_AT / 4 } });
+    try {
+      const seen = new Promise((resolve) => watcher.once('message', resolve));
+      let answered = false;
+      void seen.then(() => { answered = true; });
+      // Write until the watcher answers (a few ms), yielding so that its message can arrive.
+      for (let round = 0; round < 2_000 && !answered; round++) {
+        for (const key of placed.subarray(0, 1_000)) exports.pinnedWrite(key);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(await seen).toBe(7);
+    } finally {
+      await watcher.terminate();
+    }
   });
 });
