@@ -169,8 +169,8 @@ export function tableB(len) {
 /**
  * A table of keys 0..len-1, then the keys of `later` in their order (each one's value is key + 1),
  * in 2^tableB(len) buckets: the module's `exports` (`lookup(key)`, `write(key)` and
- * `pinnedWrite(key)` are the floors; `bucket(key)`, the bucket's address), its `memory` and `b`, and `placed`, the keys that
- * fit in their bucket. `later` plays the keys a churn inserts into a map of len entries: they
+ * `pinnedWrite(key)` are the floors; `bucket(key)`, the bucket's address), its `memory` and `b`,
+ * and `placed`, the keys that fit in their bucket. `later` plays the keys a churn inserts into a map of len entries: they
  * take the slots after those of the first len keys, and keep them (sharemap's soft tombstones).
  */
 export function bucketFloor(len, later = []) {
