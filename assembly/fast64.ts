@@ -288,9 +288,14 @@ export function hasInt32(key: f64): i32 { return <i32>lean(key, true, true); }
       if ((v1 & (VERSION_WRITING | VERSION_EVACUATED)) == 0) {
         if (match != 0) {
           const at = head + BKT_HEADER + <usize>firstSlot(match) * SLOT_SIZE;
-          if (load64(at, SLOT_KEY) == bits) {
+          const key = load64(at, SLOT_KEY);
+          if (key == bits) {
             readStall();
-            const value = reinterpret<f64>(load64(at, SLOT_VALUE));
+            // key ^ bits is 0 here: the xor only keeps Binaryen's avoid-reinterprets pass (asc -O2
+            // and up) from making this atomic load a plain f64.load, as it does to any load whose
+            // word is reinterpreted. R5's loads must stay atomic: on ARM a plain one may be
+            // satisfied after R6's version load (test/core/build.test.ts).
+            const value = reinterpret<f64>(load64(at, SLOT_VALUE) ^ (key ^ bits));
             // R6; a NaN word is a stored NaN or a tombstone (R6a): the full path tells them apart
             if (version(head) == v1 && tablesGen() == gen && value == value) return forHas ? <f64>FOUND : value;
           }

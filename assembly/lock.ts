@@ -31,6 +31,12 @@ declare function waitLock(address: i32, expected: i32): void;
 @inline export function load32(ptr: usize, offset: usize = 0): u32 {
   return atomic.load<u32>(ptr + offset);
 }
+/**
+ * Beware `reinterpret<f64>(load64(…))`: Binaryen's avoid-reinterprets pass (asc -O2 and up) turns
+ * it into a plain f64.load, atomic or not, and where the word has other uses too it adds that
+ * plain load beside the atomic one. Where the order matters, keep the word an integer until it
+ * has passed through an operation (fast64.ts lean does).
+ */
 @inline export function load64(ptr: usize, offset: usize = 0): u64 {
   return atomic.load<u64>(ptr + offset);
 }
