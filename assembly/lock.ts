@@ -34,8 +34,9 @@ declare function waitLock(address: i32, expected: i32): void;
 /**
  * Beware `reinterpret<f64>(load64(…))`: Binaryen's avoid-reinterprets pass (asc -O2 and up) turns
  * it into a plain f64.load, atomic or not, and where the word has other uses too it adds that
- * plain load beside the atomic one. Where the order matters, keep the word an integer until it
- * has passed through an operation (fast64.ts lean does).
+ * plain load beside the atomic one. Where the order matters, reinterpret the result of an
+ * operation the optimizer cannot fold away, not the loaded word (fast64.ts lean xors it with a
+ * word that is 0 there).
  */
 @inline export function load64(ptr: usize, offset: usize = 0): u64 {
   return atomic.load<u64>(ptr + offset);
