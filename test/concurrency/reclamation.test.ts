@@ -34,9 +34,13 @@ describe.each(THREAD_COUNTS)('memory reclamation under churn, %i threads', (thre
     expect(after.memoryUsed, 'memory in use after the churn').toBeLessThan(4 * populated);
     // During the churn a thread preempted while pinned (4 threads on 2 cores) holds the epoch
     // back for a time slice, and the others' retired blocks wait meanwhile: the peak depends on
-    // scheduling, so it is bounded loosely, by a fraction of what a leak would reach.
-    expect(peak, 'memory in use at any sample during the churn').toBeLessThan(populated + churned / 8);
-    expect(after.memoryReserved, 'the heap kept growing: freed blocks were not reused').toBeLessThan(populated + churned / 8);
+    // scheduling, so it is bounded loosely, by a fraction of what a leak would reach. Alone, 4
+    // threads peaked at 8-12 MB; under the whole suite, whose other files' workers share the 2
+    // cores, once at 35 MB, an eighth of the churn (2026-11-25).
+    expect(peak, 'memory in use at any sample during the churn').toBeLessThan(populated + churned / 4);
+    // Freed blocks taken again keep the heap near the most ever in use (it grows by eighths, and
+    // size classes do not share blocks); blocks never taken again would grow it by the churn.
+    expect(after.memoryReserved, 'the heap kept growing: freed blocks were not reused').toBeLessThan(populated + 2 * peak);
     expect(after.threads).toBe(1);
     expect(map.size).toBe(LIVE_KEYS);
     expect(checkInvariants(map)).toBe(0);
