@@ -51,11 +51,15 @@
 // one's). So keys that do not fit in their bucket, or whose tophash byte another key of the bucket
 // has (together about 2% of 1M keys over 2^18 buckets), are left out, and looked up by nobody.
 
-import { leb, name, section } from './probe-module.js';
+import {
+  ATOMIC, ELSE, END, GET, I32_ADD, I32_AND, I32_ATOMIC_LOAD, I32_ATOMIC_RMW_ADD, I32_ATOMIC_STORE, I32_MUL, I32_OR,
+  I32_RESULT, I32_SHL, I32_WRAP_I64, I64_AND, I64_CTZ, I64_EQ, I64_EXTEND_I32_U, I64_MUL, I64_OR, I64_SHR_U, I64_SUB,
+  I64_XOR, IF, SELECT, SET, functionModule, i32, i64, leb, load32, load64,
+} from './wasm-code.js';
 
-const WASM_PAGE = 65536;
+export const WASM_PAGE = 65536;
 /** The table's first bucket: page 0 holds no bucket, as below sharemap's memory base. */
-const BASE = WASM_PAGE;
+export const BASE = WASM_PAGE;
 /**
  * In page 0, on lines of their own as in sharemap (the map header's line, the thread's slot): the
  * global epoch word, which nothing here moves, and the thread's pin word, which pinnedWrite
@@ -71,32 +75,8 @@ const SLOTS = 8;
 /** Entries a bucket holds on average before the table doubles (assembly/layout.ts, 13/2). */
 const LOAD_FACTOR = 6.5;
 
-/** Signed LEB128 of the `bits`-bit two's complement of `value` (a number or BigInt). */
-function sleb(value, bits) {
-  let v = BigInt.asIntN(bits, BigInt(value));
-  const bytes = [];
-  for (;;) {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0)) return [...bytes, byte];
-    bytes.push(byte | 0x80);
-  }
-}
-
-// Opcodes (the Wasm binary format's numbering).
-const GET = 0x20, SET = 0x21, I32_CONST = 0x41, I64_CONST = 0x42, IF = 0x04, ELSE = 0x05, I32_RESULT = 0x7f;
-const ATOMIC = 0xfe, I32_ATOMIC_RMW_ADD = 0x1e, I32_ATOMIC_LOAD = 0x10, I32_ATOMIC_STORE = 0x17;
-const I32_LOAD = 0x28, I64_LOAD = 0x29, SELECT = 0x1b, END = 0x0b;
-const I32_OR = 0x72, I32_AND = 0x71, I32_MUL = 0x6c, I32_ADD = 0x6a, I32_SHL = 0x74, I32_WRAP_I64 = 0xa7;
-const I64_EXTEND_I32_U = 0xad, I64_MUL = 0x7e, I64_XOR = 0x85, I64_SHR_U = 0x88, I64_OR = 0x84;
-const I64_AND = 0x83, I64_SUB = 0x7d, I64_CTZ = 0x7a, I64_EQ = 0x51;
-const i32 = (value) => [I32_CONST, ...sleb(value, 32)];
-const i64 = (value) => [I64_CONST, ...sleb(value, 64)];
-const load64 = (offset) => [I64_LOAD, 0x03, ...leb(offset)]; // align 8
-const load32 = (offset) => [I32_LOAD, 0x02, ...leb(offset)]; // align 4
-
-const LSB = 0x0101010101010101n;
-const MSB = 0x8080808080808080n;
+export const LSB = 0x0101010101010101n;
+export const MSB = 0x8080808080808080n;
 // Locals after the parameter (0): $h i64 (1), $x i64 (2), $b i32 (3).
 const LOCALS = [0x02, 0x02, 0x7e, 0x01, 0x7f];
 const H = 1, X = 2, B = 3;
@@ -126,7 +106,6 @@ const lookupBody = (mask) => [
   ...slotOf(mask),
   GET, B, ...load32(SLOTS_AT + 8), ...i32(-1),
   GET, B, ...load64(SLOTS_AT), GET, 0, I64_EXTEND_I32_U, I64_EQ, SELECT,
-  END,
 ];
 /** The write; `pinned` puts an epoch pin before it and the unpin after (the if's result stays below). */
 const writeBody = (mask, pinned) => [
@@ -136,27 +115,20 @@ const writeBody = (mask, pinned) => [
   GET, B, ...load64(SLOTS_AT), GET, 0, I64_EXTEND_I32_U, I64_EQ,
   IF, I32_RESULT, GET, B, ...i32(1), ATOMIC, I32_ATOMIC_RMW_ADD, 0x02, ...leb(SLOTS_AT + 8), ELSE, ...i32(-1), END,
   ...(pinned ? [...i32(PIN_AT), ...i32(0), ATOMIC, I32_ATOMIC_STORE, 0x02, 0x00] : []),
-  END,
 ];
-const bucketBody = (mask) => [...bucketOf(mask), GET, B, END];
-const topBody = (mask) => [...bucketOf(mask), ...topOf(false), I32_WRAP_I64, END];
-
-const code = (body) => [...leb(LOCALS.length + body.length), ...LOCALS, ...body];
+const bucketBody = (mask) => [...bucketOf(mask), GET, B];
+const topBody = (mask) => [...bucketOf(mask), ...topOf(false), I32_WRAP_I64];
 
 /** The module for a table of 2^b buckets over an imported shared memory of `pages` pages. */
 function bucketModule(b, pages) {
   const mask = 2 ** b - 1;
-  const limits = [0x03, ...leb(pages), ...leb(pages)]; // has a maximum, shared
-  return new WebAssembly.Module(new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]), // one type: (i32) -> i32
-    ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, ...limits]),
-    ...section(3, [0x05, 0x00, 0x00, 0x00, 0x00, 0x00]),
-    ...section(7, [0x05, ...name('lookup'), 0x00, 0x00, ...name('bucket'), 0x00, 0x01, ...name('top'), 0x00, 0x02,
-      ...name('write'), 0x00, 0x03, ...name('pinnedWrite'), 0x00, 0x04]),
-    ...section(10, [0x05, ...code(lookupBody(mask)), ...code(bucketBody(mask)), ...code(topBody(mask)),
-      ...code(writeBody(mask, false)), ...code(writeBody(mask, true))]),
-  ]));
+  return functionModule(pages, [
+    { name: 'lookup', locals: LOCALS, body: lookupBody(mask) },
+    { name: 'bucket', locals: LOCALS, body: bucketBody(mask) },
+    { name: 'top', locals: LOCALS, body: topBody(mask) },
+    { name: 'write', locals: LOCALS, body: writeBody(mask, false) },
+    { name: 'pinnedWrite', locals: LOCALS, body: writeBody(mask, true) },
+  ]);
 }
 
 /** The B sharemap's table has after `len` inserts: the least with len <= 6.5 x 2^B. */
@@ -170,8 +142,9 @@ export function tableB(len) {
  * A table of keys 0..len-1, then the keys of `later` in their order (each one's value is key + 1),
  * in 2^tableB(len) buckets: the module's `exports` (`lookup(key)`, `write(key)` and
  * `pinnedWrite(key)` are the floors; `bucket(key)`, the bucket's address), its `memory` and `b`,
- * and `placed`, the keys that fit in their bucket. `later` plays the keys a churn inserts into a map of len entries: they
- * take the slots after those of the first len keys, and keep them (sharemap's soft tombstones).
+ * and `placed`, the keys that fit in their bucket. `later` plays the keys a churn inserts into a
+ * map of len entries: they take the slots after those of the first len keys, and keep them
+ * (sharemap's soft tombstones).
  */
 export function bucketFloor(len, later = []) {
   const b = tableB(len);

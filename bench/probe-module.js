@@ -10,24 +10,10 @@
 //
 // `add` is valid only over a shared memory (atomics need one).
 
-/** Unsigned LEB128, as the Wasm binary format encodes sizes and limits. */
-export function leb(n) {
-  const bytes = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n !== 0);
-  return bytes;
-}
+import { leb, name, section } from './wasm-code.js';
 
 const WASM_PAGE = 65536;
 
-/** A section of the binary format: its id, its size, its bytes. */
-export const section = (id, body) => [id, ...leb(body.length), ...body];
-/** A name (of an import, an export): its length, its bytes. */
-export const name = (text) => [...leb(text.length), ...Buffer.from(text)];
 const code = (body) => [...leb(body.length), ...body];
 
 // Function bodies: no locals, then the instructions, then `end`.
