@@ -30,6 +30,13 @@
 //                     the same write between an epoch pin and unpin, the two SC stores that
 //                     sharemap makes around every write (assembly/epoch.ts): the floor of a
 //                     write in this design, whose reclamation is by epochs
+//   bucket/shared + key string
+//                     bucket/shared's lookup for string keys ('key:' + i), the key built and
+//                     its bytes staged before each call, in a table shaped as sharemap's for
+//                     string keys (320-byte buckets, the key's bytes in its slot): hash the
+//                     bytes, load the tophash word, match it, compare the slot's key words, load
+//                     the value (bench/bucket-floor-string.js). The floor of this design for target 6 on
+//                     1M string reads, beside miss/shared + key string
 //
 // then `get` on sharemap and on Map with number keys, 1K and 1M entries, first while the map is
 // the only one this thread has used, then after it used two: a thread with several maps reaches
@@ -44,10 +51,11 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { ConcurrentMap } from 'sharemap';
 import { SEED } from './config.js';
 import { mulberry32 } from './keys.js';
-import { BUCKET_ROW, BUCKET_WRITE_ROW, BUCKET_PINNED_WRITE_ROW, MISS_ROW, MISS_STRING_ROW } from './targets.js';
+import { BUCKET_ROW, BUCKET_STRING_ROW, BUCKET_WRITE_ROW, BUCKET_PINNED_WRITE_ROW, MISS_ROW, MISS_STRING_ROW } from './targets.js';
 import { sequence } from './workloads.js';
 import { probeInstance, probeMemory } from './probe-module.js';
 import { bucketFloor } from './bucket-floor.js';
+import { STAGE_AT, stringBucketFloor } from './bucket-floor-string.js';
 
 const PAGE = 65536;
 /** Memory of the probe module: enough for the random-line case. */
@@ -123,6 +131,29 @@ function bucketWrites() {
   ];
 }
 
+/**
+ * The bucket/shared + key string row: a hit among 1M string keys ('key:' + i), the key built and
+ * its bytes staged before each call, as the throughput bench builds every key and the facade
+ * stages a short one (bench/bucket-floor-string.js).
+ */
+function bucketStringLookups() {
+  const random = mulberry32(SEED ^ 0x5717);
+  const floor = stringBucketFloor(1_000_000);
+  const indices = new Uint32Array(CALLS);
+  for (let i = 0; i < CALLS; i++) indices[i] = floor.placed[Math.floor(random() * floor.placed.length)];
+  const pass = new Function('target', 'bytes', 'indices', 'STAGE', `return () => {
+    let sink = 0;
+    for (let i = 0; i < indices.length; i++) {
+      const key = 'key:' + indices[i];
+      for (let j = 0; j < key.length; j++) bytes[STAGE + j] = key.charCodeAt(j);
+      sink += target.lookup(key.length) > 0 ? 1 : 0;
+    }
+    return sink;
+  }`)(floor.exports, new Uint8Array(floor.memory.buffer), indices, STAGE_AT);
+  return { name: `${BUCKET_STRING_ROW} ('key:' + i built and staged per call, a hit among 1M string keys in 2^${floor.b} buckets shaped as sharemap's: hash of the bytes, tophash word, slot)`,
+    ...timed(pass, CALLS) };
+}
+
 /** A number map of `len` entries (keys 0..len-1), ours and a JS Map, with random keys to look up. */
 async function maps(len, random) {
   const ours = await ConcurrentMap.create({ key: 'number', value: 'number' });
@@ -156,6 +187,7 @@ async function measure() {
   rows.push({ name: `${BUCKET_ROW} (a hit among 1M keys in 2^${buckets.b} buckets shaped as sharemap's: hash, tophash word, slot)`,
     ...nsPerCall(buckets.exports, 'lookup', hits) });
   rows.push(...bucketWrites());
+  rows.push(bucketStringLookups());
   // One loop whose call site has seen two instances of the same module, as the facade's call
   // sites do in a thread that uses two maps (each map has its own instance).
   const either = new Function('args', `return (target) => {

@@ -22,7 +22,9 @@
 //   - and beside those, for a missed read of 1M uniform number keys, the floor of this design:
 //     part 4's bucket/shared row, a hit in a table shaped as sharemap's (bench/bucket-floor.js:
 //     the hash, the bucket's tophash word, then the slot's line, and nothing else). The floors
-//     above say what any map could do here; this one, what a lookup in these buckets can;
+//     above say what any map could do here; this one, what a lookup in these buckets can. A
+//     missed read of 1M uniform string keys gets the same for a fresh key string: part 4's
+//     bucket/shared + key string row (bench/bucket-floor-string.js);
 //   - and for a missed zipfian churn on 1M number keys (target 5), the floors of a write in these
 //     buckets: part 4's bucket-write/shared row, that lookup then one atomic add to the slot's
 //     value word, for each operation of the same churn sequence; and its bucket-write+pin/shared
@@ -35,6 +37,7 @@
 export const MISS_ROW = 'miss/shared';
 export const MISS_STRING_ROW = 'miss/shared + key string';
 export const BUCKET_ROW = 'bucket/shared';
+export const BUCKET_STRING_ROW = 'bucket/shared + key string';
 export const BUCKET_WRITE_ROW = 'bucket-write/shared';
 export const BUCKET_PINNED_WRITE_ROW = 'bucket-write+pin/shared';
 
@@ -96,6 +99,22 @@ function bucketBound(needed, threads, cores, floor, operation, pinned = false) {
 }
 
 /**
+ * Part 4's floors of this design that bound a missed row of operation `op` (bucketBound): a
+ * lookup in sharemap's buckets for 1M-entry reads of uniform keys (of a fresh key string for
+ * string keys), a write for zipfian churn of 1M number keys, bare and pinned.
+ */
+function designFloors(op, strings, len, dist, floors) {
+  if (len < 1e6) return [];
+  if (op === 'read' && dist === 'uniform') {
+    return [strings ? { floor: floors.bucketString, operation: 'lookup of a fresh key string' } : { floor: floors.bucket, operation: 'lookup' }];
+  }
+  if (op === 'churn' && dist === 'zipf' && !strings) {
+    return [{ floor: floors.write, operation: 'write' }, { floor: floors.pinnedWrite, operation: 'write', pinned: true }];
+  }
+  return [];
+}
+
+/**
  * The verdict's margin against the runs' own spread, as text, when the spread alone could turn
  * it: the ratio of our slowest run to the baseline's fastest is below `factor` and that of our
  * fastest to its slowest is not, so another run could give either verdict. Undefined when the
@@ -117,7 +136,8 @@ function onTheLine(oursRow, baseRow, factor) {
  * else for 1M-entry workloads with uniform keys from part 4 (`threads`, `cores`, `len`, `dist`;
  * `floors` has one for number keys and one for string keys, M ops/s a thread, either may be
  * undefined); a missed read of 1M uniform number keys also gets part 4's bare bucket lookup
- * (`floors.bucket`, bucketBound), and a missed zipfian churn of 1M number keys its bare bucket
+ * (`floors.bucket`, bucketBound), a missed read of 1M uniform string keys the same for a fresh
+ * key string (`floors.bucketString`), and a missed zipfian churn of 1M number keys its bare bucket
  * write (`floors.write`) and the same write pinned (`floors.pinnedWrite`).
  */
 function check(target, what, oursRow, baseRow, factor, baseName, { len, threads, cores, floors, dist = 'uniform', floorRow }) {
@@ -143,11 +163,7 @@ function check(target, what, oursRow, baseRow, factor, baseName, { len, threads,
       ? `needs ${fmt(needed)} M ops/s, above ${times} ${which} of ${fmt(floor)} M ops/s per thread: out of reach here`
       : `needs ${fmt(needed)} M ops/s; ${times} ${which} allows ${fmt(ceiling)}`;
   }
-  const design = strings || len < 1e6 ? []
-    : oursRow.op === 'read' && dist === 'uniform' ? [{ floor: floors.bucket, operation: 'lookup' }]
-      : oursRow.op === 'churn' && dist === 'zipf'
-        ? [{ floor: floors.write, operation: 'write' }, { floor: floors.pinnedWrite, operation: 'write', pinned: true }] : [];
-  for (const { floor: least, operation, pinned } of met ? [] : design) {
+  for (const { floor: least, operation, pinned } of met ? [] : designFloors(oursRow.op, strings, len, dist, floors)) {
     if (least === undefined) continue;
     row.bound = [row.bound, bucketBound(factor * base, threads, cores, least, operation, pinned)].filter(Boolean).join('; ');
   }
@@ -166,7 +182,7 @@ export function checkTargets(throughputRows, memoryRows, callRows, cores) {
   };
   const floors = {
     number: perThread(MISS_ROW), string: perThread(MISS_STRING_ROW), bucket: perThread(BUCKET_ROW), write: perThread(BUCKET_WRITE_ROW),
-    pinnedWrite: perThread(BUCKET_PINNED_WRITE_ROW),
+    pinnedWrite: perThread(BUCKET_PINNED_WRITE_ROW), bucketString: perThread(BUCKET_STRING_ROW),
   };
   const R = throughputRows;
   const at = (op, key, len, impl, threads, dist) => find(R, { op, key, len, impl, threads, dist });

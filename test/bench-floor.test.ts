@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createFloorMemory, FloorTarget } from '../bench/baselines/floor.js';
 import { runOperations, sequence } from '../bench/workloads.js';
 import { bucketFloor, tableB, EPOCH_AT, PIN_AT } from '../bench/bucket-floor.js';
+import { stringBucketFloor, STAGE_AT, MAX_KEY_BYTES } from '../bench/bucket-floor-string.js';
 
 // bench/baselines/floor.js: the floor of part 2 must touch each key's own word and no other,
 // or its ops/s would not be those of one access per operation.
@@ -137,5 +138,41 @@ describe('bench/bucket-floor.js', () => {
     } finally {
       await watcher.terminate();
     }
+  });
+});
+
+// bench/bucket-floor-string.js: part 4's floor of a lookup of a fresh string key must find each key
+// through the bytes staged for it, its bucket's tophash word and its slot's key words, as a
+// string-key lookup in the map does, or its ns per call would not be that lookup's.
+describe('bench/bucket-floor-string.js', () => {
+  it("finds every placed key by its staged bytes, of 5 to 10 bytes, and no other key", () => {
+    const { exports, memory, placed, b, stage } = stringBucketFloor(20_000);
+    expect(b).toBe(12);
+    expect(placed.length).toBeGreaterThan(19_000);
+    expect(placed.some((i) => i < 10)).toBe(true); // 'key:0': 5 bytes, one word
+    expect(placed.some((i) => i >= 10_000)).toBe(true); // 'key:10000': 9 bytes, two words
+    for (const i of placed) expect(exports.lookup(stage('key:' + i))).toBe(i + 1);
+    // Keys left out, never inserted, or differing in a byte or the length are not found.
+    const left = new Set(placed);
+    const out = Array.from({ length: 20_000 }, (_, i) => i).filter((i) => !left.has(i)).map((i) => 'key:' + i);
+    for (const key of [...out, 'key:20000', 'key:123456', 'kez:1', 'key:1 ', 'key:100000000']) {
+      expect(exports.lookup(stage(key)), key).toBe(-1);
+    }
+    // The slot's key bytes are compared: change one, and its key is not found; the staged bytes
+    // past the key's length are not (a longer key staged before leaves them behind).
+    const bytes = new Uint8Array(memory.buffer);
+    const i = placed.find((k) => k >= 10_000)!;
+    exports.lookup(stage('key:' + i));
+    stage('key:123456789');
+    const n = stage('key:' + i);
+    expect(bytes[STAGE_AT + n]).not.toBe(0);
+    expect(exports.lookup(n)).toBe(i + 1);
+    const slot = [...Array(8).keys()].map((s) => exports.bucket(n) + 32 + s * 32).find((at) => bytes[at + 16 + 4] === ('key:' + i).charCodeAt(4) &&
+      new Uint32Array(memory.buffer)[(at + 8) / 4] === i + 1)!;
+    bytes[slot + 16 + n - 1] ^= 0x01; // the last byte, in the second word
+    expect(exports.lookup(stage('key:' + i))).toBe(-1);
+    bytes[slot + 16 + n - 1] ^= 0x01;
+    expect(exports.lookup(stage('key:' + i))).toBe(i + 1);
+    expect(() => stage('x'.repeat(MAX_KEY_BYTES + 1))).toThrow(RangeError);
   });
 });

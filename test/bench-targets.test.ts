@@ -111,6 +111,27 @@ describe('bench/targets.js', () => {
     expect(t3.bound).toBe('needs 3.40 M ops/s; 1 x the memory floor with the key string built allows 8.00');
   });
 
+  it('puts the bare bucket lookup of a fresh key string beside a missed read of 1M string keys', () => {
+    // 200 ns a lookup of a built key string: 5 M ops/s a thread.
+    const withStrings = [...callRows, { name: "bucket/shared + key string ('key:' + i built and staged per call)", median: 200 },
+      { name: 'bucket/shared (a hit among 1M keys)', median: 25 }];
+    const rows = [
+      row('read', 'uniform', 1e6, 'sharemap', 2, 6.6, 'string'),
+      row('read', 'uniform', 1e6, 'postmessage-batch', 2, 0.9, 'string'),
+      row('read', 'uniform', 1e6, 'sharemap', 1, 3.2, 'string'),
+      row('read', 'uniform', 1e6, 'js-map', 1, 1.7, 'string'),
+    ];
+    const found = checkTargets(rows, [], withStrings, 2);
+    // 20 x 0.9 = 18 M ops/s: above 2 x 8 (the memory floor with the string) and above 2 x 5.
+    const t6 = found.find((t: { target: string }) => t.target === '6');
+    expect(t6.bound).toBe('needs 18.0 M ops/s, above 2 x the memory floor with the key string built of 8.00 M ops/s per thread: ' +
+      'out of reach here; above 2 x a bare lookup of a fresh key string in these buckets of 5.00 M ops/s per thread: out of reach with them');
+    // 2 x 1.7 = 3.4 M ops/s: below 1 x 5. The number keys' bucket row is not a string key's floor.
+    const t3 = found.find((t: { target: string }) => t.target === '3');
+    expect(t3.bound).toBe('needs 3.40 M ops/s; 1 x the memory floor with the key string built allows 8.00; ' +
+      '1 x a bare lookup of a fresh key string in these buckets allows 5.00');
+  });
+
   it('puts the line round trips of the compared multi-thread runs beside the verdict', () => {
     const rows = [
       { ...row('balanced', 'uniform', 1e3, 'sharemap', 2, 48), roundTripNsMedian: 130.4 },
