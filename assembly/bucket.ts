@@ -15,7 +15,8 @@
 
 import {
   BKT_TOPHASH, BKT_VERSION, bucketOverflow, SLOT_KEY, SLOT_VALUE, SLOT_KEY_BYTES, VERSION_WRITING,
-  VERSION_STEP, TOPHASH_DELETED, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord, bucketBytes,
+  VERSION_STEP, TOPHASH_DELETED, slotAddr, keyInSlot, blobPtr, blobWord, blobLenWord, bucketBytes, bucketBytesOf,
+  bucketOverflowOf,
 } from "./layout";
 import { load32, load64, store8, store32, store64, swap64, cas64 } from "./lock";
 import { reach } from "./view";
@@ -65,6 +66,13 @@ const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
 @inline export function overflowOf(bucket: usize): usize {
   const next = load32(bucket + bucketOverflow());
   if (next != 0) reach(<u64>next + bucketBytes());
+  return next;
+}
+/** linkOf and overflowOf for code compiled once per key kind (layout.ts slotAddrOf). */
+@inline export function linkOfKind(bucket: usize, blob: bool): usize { return load32(bucket + bucketOverflowOf(blob)); }
+@inline export function overflowOfKind(bucket: usize, blob: bool): usize {
+  const next = linkOfKind(bucket, blob);
+  if (next != 0) reach(<u64>next + bucketBytesOf(blob));
   return next;
 }
 @inline export function slotKey(bucket: usize, slot: u32): u64 {

@@ -59,9 +59,9 @@
 import { reach, memoryBytes } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
-  VALUE_INT32, STAGE_RESULT, STAGE_STATUS, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytes, BKT_LOCK, SLOT_KEY,
-  SLOT_VALUE, SLOT_KEY_BYTES, tableBucket, TABLE_HEADER_SIZE, BUCKET_SIZE, BKT_HEADER, SLOT_SIZE, MAP_HEADER,
-  HDR_TABLE, HDR_OLD_TABLE, tableMask, slotAddr, blobLenWord, align8, isReservedValue, isTombstoneValue,
+  VALUE_INT32, STAGE_RESULT, STAGE_STATUS, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytesOf, BKT_LOCK, SLOT_KEY,
+  SLOT_VALUE, SLOT_KEY_BYTES, tableBucketOf, TABLE_HEADER_SIZE, BUCKET_SIZE, BKT_HEADER, SLOT_SIZE, MAP_HEADER,
+  HDR_TABLE, HDR_OLD_TABLE, tableMask, slotAddrOf, blobLenWord, align8, isReservedValue, isTombstoneValue,
   isSoftTombstone, TOMBSTONE_SOFT, VALUE_TOMBSTONE,
 } from "./layout";
 import { OK, FOUND, NOT_FOUND, OUT_OF_MEMORY } from "./status";
@@ -69,7 +69,7 @@ import { hashInline, hashStart, hashStep, tailMask, fmix64, tophash, numberKeyBi
 import { load32, load64, store64, cas64, tryLock, unlock } from "./lock";
 import { pin, unpin, epochNow } from "./epoch";
 import { countEntries } from "./thread";
-import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOf, linkOf, version } from "./bucket";
+import { matchTophash, matchEmpty, firstSlot, tophashes, overflowOfKind, linkOfKind, version } from "./bucket";
 import { tablesGen } from "./table";
 import { currentRoot } from "./root";
 import { inBounds } from "./keys";
@@ -159,11 +159,11 @@ let outcome: i32 = HIT;
   if (load32(root + ROOT_OLD_TABLE) != 0) return answer(FALLBACK); // R3 needs the old table: map.ts
   const mask = tableMask(table);
   if (tablesGen() != gen) return answer(FALLBACK);
-  const head = tableBucket(table, <u32>hash & mask);
+  const head = tableBucketOf(table, <u32>hash & mask, blob);
   // Past this thread's view of the memory (view.ts): map.ts, which brings the view up to date.
   // A compare, not a call: with memory.grow reachable from this function, reads of 1K entries
   // took about 5% longer.
-  if (<u64>head + bucketBytes() > memoryBytes()) return answer(FALLBACK);
+  if (<u64>head + bucketBytesOf(blob) > memoryBytes()) return answer(FALLBACK);
   const v1 = version(head);
   if (v1 & (VERSION_WRITING | VERSION_EVACUATED)) return answer(FALLBACK);
   let bucket = head;
@@ -172,7 +172,7 @@ let outcome: i32 = HIT;
     let match = matchTophash(tops, top);
     while (match != 0) {
       const slot = firstSlot(match);
-      const at = slotAddr(bucket, slot);
+      const at = slotAddrOf(bucket, slot, blob);
       if (keyAt(at, key, bits, blob)) {
         readStall();
         const value = load64(at, SLOT_VALUE);
@@ -183,9 +183,9 @@ let outcome: i32 = HIT;
       match &= match - 1;
     }
     if (matchEmpty(tops) != 0) break; // a bucket with room ends its chain: no need for the link's line
-    const next = linkOf(bucket);
+    const next = linkOfKind(bucket, blob);
     if (next == 0) break;
-    if (version(head) != v1 || tablesGen() != gen || <u64>next + bucketBytes() > memoryBytes()) {
+    if (version(head) != v1 || tablesGen() != gen || <u64>next + bucketBytesOf(blob) > memoryBytes()) {
       return answer(FALLBACK); // R5, and a link past the view as above
     }
     bucket = next;
@@ -354,8 +354,8 @@ let heldSlot: u32 = 0;
  * the pin (lockPresent, or findLive for an insert). Answers as lockPresent.
  */
 @inline function lockIn(table: usize, key: f64, bits: u64, hash: u64, blob: bool, place: bool): usize {
-  const head = tableBucket(table, <u32>hash & tableMask(table));
-  reach(<u64>head + bucketBytes()); // view.ts
+  const head = tableBucketOf(table, <u32>hash & tableMask(table), blob);
+  reach(<u64>head + bucketBytesOf(blob)); // view.ts
   const word = locksChains() ? head + BKT_LOCK : 0;
   if (word == 0 || tryLock(word)) { // W3 at the first try; a wait is map.ts's business
     // W4: a growth that started after the loads above may have moved the chain already.
@@ -387,7 +387,7 @@ let heldSlot: u32 = 0;
     let match = matchTophash(tops, top);
     while (match != 0) {
       const index = firstSlot(match);
-      const slot = slotAddr(bucket, index);
+      const slot = slotAddrOf(bucket, index, blob);
       if (keyAt(slot, key, bits, blob)) {
         if (place) {
           heldBucket = bucket;
@@ -398,7 +398,7 @@ let heldSlot: u32 = 0;
       match &= match - 1;
     }
     if (matchEmpty(tops) != 0) return 0;
-    bucket = overflowOf(bucket);
+    bucket = overflowOfKind(bucket, blob);
   }
   return 0;
 }
@@ -427,18 +427,18 @@ let liveTable: usize = 0;
   }
   liveTable = table;
   const top = tophash(hash);
-  let bucket = tableBucket(table, <u32>hash & tableMask(table));
-  reach(<u64>bucket + bucketBytes()); // view.ts
+  let bucket = tableBucketOf(table, <u32>hash & tableMask(table), blob);
+  reach(<u64>bucket + bucketBytesOf(blob)); // view.ts
   while (true) {
     const tops = tophashes(bucket);
     let match = matchTophash(tops, top);
     while (match != 0) {
-      const at = slotAddr(bucket, firstSlot(match));
+      const at = slotAddrOf(bucket, firstSlot(match), blob);
       if (keyAt(at, key, bits, blob)) return at;
       match &= match - 1;
     }
     if (matchEmpty(tops) != 0) return 0;
-    bucket = overflowOf(bucket);
+    bucket = overflowOfKind(bucket, blob);
     if (bucket == 0) return 0;
     linkStall();
   }
