@@ -28,11 +28,10 @@
 // As in bucket-floor.js, keys that do not fit in their bucket, or whose tophash byte another key
 // of the bucket has, are left out and looked up by nobody.
 
-import { BASE, LSB, MSB, WASM_PAGE, tableB } from './bucket-floor.js';
+import { BASE, WASM_PAGE, bucketAt, claimSlot, firstMatch, fmixH, tableB, topOf } from './bucket-floor.js';
 import {
-  GET, I32_ADD, I32_AND, I32_GE_U, I32_GT_U, I32_MUL, I32_SUB, I32_WRAP_I64, I64_AND, I64_CTZ, I64_EQ,
-  I64_EXTEND_I32_U, I64_MUL, I64_OR, I64_ROTL, I64_SHL, I64_SHR_U, I64_SUB, I64_XOR, I32_SHL, LOCAL_I32, LOCAL_I64,
-  SELECT, SET, functionModule, i32, i64, load32, load64,
+  GET, I32_AND, I32_GE_U, I32_GT_U, I32_SUB, I32_WRAP_I64, I64_AND, I64_EQ, I64_EXTEND_I32_U, I64_MUL, I64_ROTL,
+  I64_SHL, I64_SUB, I64_XOR, LOCAL_I32, LOCAL_I64, SELECT, SET, functionModule, i32, i64, load32, load64,
 } from './wasm-code.js';
 
 /** Where the caller stages a key's bytes (16 of them at most), in page 0, below the table. */
@@ -41,7 +40,6 @@ export const STAGE_AT = 128;
 const BUCKET_BYTES = 320;
 const SLOTS_AT = 32;
 const SLOT_BYTES = 32;
-const SLOTS = 8;
 /** The longest key the two masked words hold. */
 export const MAX_KEY_BYTES = 15;
 const STEP = 0x9e3779b97f4a7c15n;
@@ -55,7 +53,6 @@ const len64 = [GET, 0, I64_EXTEND_I32_U];
 const maskOf = (count) => [...i64(1), ...count, ...i64(3), I64_SHL, I64_SHL, ...i64(1), I64_SUB];
 const longer = [GET, 0, ...i32(8), I32_GT_U]; // len > 8
 const step = (word) => [GET, H, GET, word, I64_XOR, ...i64(STEP), I64_MUL, ...i64(29), I64_ROTL];
-const xorShift = [GET, H, GET, H, ...i64(33), I64_SHR_U, I64_XOR, SET, H];
 
 /** Step 1, then b = its bucket: w0, w1 and h set as the header above says. */
 const bucketOf = (mask) => [
@@ -65,18 +62,13 @@ const bucketOf = (mask) => [
   ...len64, ...i64(STEP), I64_MUL, SET, H,
   ...step(W0), SET, H,
   ...step(W1), GET, H, ...longer, SELECT, SET, H,
-  ...xorShift, GET, H, ...i64(0xff51afd7ed558ccdn), I64_MUL, SET, H,
-  ...xorShift, GET, H, ...i64(0xc4ceb9fe1a85ec53n), I64_MUL, SET, H,
-  ...xorShift,
-  GET, H, I32_WRAP_I64, ...i32(mask), I32_AND, ...i32(BUCKET_BYTES), I32_MUL, ...i32(BASE), I32_ADD, SET, B,
+  ...fmixH,
+  ...bucketAt(mask, BUCKET_BYTES),
 ];
-const topOf = (spread) => [GET, H, ...i64(56), I64_SHR_U, ...i64(0x80), I64_OR, ...(spread ? [...i64(LSB), I64_MUL] : [])];
 
 const lookupBody = (mask) => [
   ...bucketOf(mask),
-  GET, B, ...load64(0), ...topOf(true), I64_XOR, SET, X,
-  GET, X, ...i64(LSB), I64_SUB, GET, X, ...i64(-1), I64_XOR, I64_AND, ...i64(MSB), I64_AND,
-  I64_CTZ, I32_WRAP_I64, ...i32(2), I32_SHL, ...i32(0xe0), I32_AND, GET, B, I32_ADD, SET, B,
+  ...firstMatch(SLOT_BYTES),
   GET, B, ...load32(SLOTS_AT + 8), ...i32(-1),
   GET, B, ...load64(SLOTS_AT), ...len64, I64_EQ,
   GET, B, ...load64(SLOTS_AT + 16), GET, W0, I64_EQ, I32_AND,
@@ -116,11 +108,8 @@ export function stringBucketFloor(len) {
     const key = 'key:' + i;
     const n = stage(key);
     const bucket = x.bucket(n);
-    const top = x.top(n);
-    let slot = 0;
-    while (slot < SLOTS && bytes[bucket + slot] !== 0 && bytes[bucket + slot] !== top) slot++;
-    if (slot === SLOTS || bytes[bucket + slot] === top) continue; // full, or its tophash taken
-    bytes[bucket + slot] = top;
+    const slot = claimSlot(bytes, bucket, x.top(n));
+    if (slot < 0) continue;
     const at = bucket + SLOTS_AT + slot * SLOT_BYTES;
     words[at / 4] = n; // the key word: here its length, then 0 above it
     words[at / 4 + 2] = i + 1; // the value word's low half

@@ -81,27 +81,46 @@ export const MSB = 0x8080808080808080n;
 const LOCALS = [0x02, 0x02, 0x7e, 0x01, 0x7f];
 const H = 1, X = 2, B = 3;
 
-/** h = fmix64(u64(key)), then b = BASE + (i32(h) & mask) * BUCKET_BYTES. */
-const bucketOf = (mask) => {
-  const xorShift = [GET, H, GET, H, ...i64(33), I64_SHR_U, I64_XOR, SET, H];
-  return [
-    GET, 0, I64_EXTEND_I32_U, SET, H,
-    ...xorShift, GET, H, ...i64(0xff51afd7ed558ccdn), I64_MUL, SET, H,
-    ...xorShift, GET, H, ...i64(0xc4ceb9fe1a85ec53n), I64_MUL, SET, H,
-    ...xorShift,
-    GET, H, I32_WRAP_I64, ...i32(mask), I32_AND, ...i32(BUCKET_BYTES), I32_MUL, ...i32(BASE), I32_ADD, SET, B,
-  ];
-};
+// Pieces shared with bench/bucket-floor-string.js, whose functions have the same first locals.
+const xorShift = [GET, H, GET, H, ...i64(33), I64_SHR_U, I64_XOR, SET, H];
+/** h = fmix64(h), as assembly/hash.ts fmix64. */
+export const fmixH = [
+  ...xorShift, GET, H, ...i64(0xff51afd7ed558ccdn), I64_MUL, SET, H,
+  ...xorShift, GET, H, ...i64(0xc4ceb9fe1a85ec53n), I64_MUL, SET, H,
+  ...xorShift,
+];
+/** b = BASE + (i32(h) & mask) * bucketBytes: the hash's bucket. */
+export const bucketAt = (mask, bucketBytes) =>
+  [GET, H, I32_WRAP_I64, ...i32(mask), I32_AND, ...i32(bucketBytes), I32_MUL, ...i32(BASE), I32_ADD, SET, B];
 /** The key's tophash byte times LSB is pushed when `spread`, else the byte alone (as i64). */
-const topOf = (spread) => [GET, H, ...i64(56), I64_SHR_U, ...i64(0x80), I64_OR, ...(spread ? [...i64(LSB), I64_MUL] : [])];
-
-/** Steps 1-3 for both exports: b becomes the address of the slot the first tophash match names, less 16. */
-const slotOf = (mask) => [
-  ...bucketOf(mask),
+export const topOf = (spread) => [GET, H, ...i64(56), I64_SHR_U, ...i64(0x80), I64_OR, ...(spread ? [...i64(LSB), I64_MUL] : [])];
+/**
+ * Step 3: b += slotBytes x the first slot whose tophash byte matches (slot 0 when none does). The
+ * match's lowest set bit is bit 8k + 7 of byte k, so a shift and a mask make it k x slotBytes.
+ */
+export const firstMatch = (slotBytes) => [
   GET, B, ...load64(0), ...topOf(true), I64_XOR, SET, X,
   GET, X, ...i64(LSB), I64_SUB, GET, X, ...i64(-1), I64_XOR, I64_AND, ...i64(MSB), I64_AND,
-  I64_CTZ, I32_WRAP_I64, ...i32(1), I32_SHL, ...i32(0x70), I32_AND, GET, B, I32_ADD, SET, B,
+  I64_CTZ, I32_WRAP_I64, ...i32(Math.log2(slotBytes / 8)), I32_SHL, ...i32(7 * slotBytes), I32_AND, GET, B, I32_ADD, SET, B,
 ];
+/**
+ * Claims a slot for a key with tophash byte `top` in the bucket at `bucket`: the first empty one,
+ * its byte written; -1 when the bucket is full or another key there has that byte (such keys are
+ * left out: the floors take the first match as the key's slot).
+ */
+export function claimSlot(bytes, bucket, top) {
+  let slot = 0;
+  while (slot < SLOTS && bytes[bucket + slot] !== 0 && bytes[bucket + slot] !== top) slot++;
+  if (slot === SLOTS || bytes[bucket + slot] === top) return -1;
+  bytes[bucket + slot] = top;
+  return slot;
+}
+
+/** h = fmix64(u64(key)), then b its bucket. */
+const bucketOf = (mask) => [GET, 0, I64_EXTEND_I32_U, SET, H, ...fmixH, ...bucketAt(mask, BUCKET_BYTES)];
+
+/** Steps 1-3 for both exports: b becomes the address of the slot the first tophash match names, less 16. */
+const slotOf = (mask) => [...bucketOf(mask), ...firstMatch(SLOT_BYTES)];
 const lookupBody = (mask) => [
   ...slotOf(mask),
   GET, B, ...load32(SLOTS_AT + 8), ...i32(-1),
@@ -156,11 +175,8 @@ export function bucketFloor(len, later = []) {
   const placed = [];
   const place = (key) => {
     const bucket = x.bucket(key);
-    const top = x.top(key);
-    let slot = 0;
-    while (slot < SLOTS && bytes[bucket + slot] !== 0 && bytes[bucket + slot] !== top) slot++;
-    if (slot === SLOTS || bytes[bucket + slot] === top) return; // full, or its tophash taken
-    bytes[bucket + slot] = top;
+    const slot = claimSlot(bytes, bucket, x.top(key));
+    if (slot < 0) return;
     const at = (bucket + SLOTS_AT + slot * SLOT_BYTES) / 4;
     words[at] = key; // the key word: key, then 0 above it
     words[at + 2] = key + 1; // the value word's low half
