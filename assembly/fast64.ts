@@ -60,7 +60,7 @@ import { reach, memoryBytes } from "./view";
 import {
   ROOT_TABLE, ROOT_OLD_TABLE, VERSION_WRITING, VERSION_EVACUATED, KEY_NUMBER, KEY_BLOB, VALUE_BLOB,
   VALUE_INT32, STAGE_RESULT, STAGE_STATUS, STAGE_DATA, LEN_BYTES_MASK, SHORT_KEY_BYTES, bucketBytesOf, BKT_LOCK, SLOT_KEY,
-  SLOT_VALUE, SLOT_KEY_BYTES, tableBucketOf, TABLE_HEADER_SIZE, BUCKET_SIZE, BKT_HEADER, SLOT_SIZE, MAP_HEADER,
+  SLOT_VALUE, SLOT_KEY_BYTES, tableBucketOf, MAP_HEADER,
   HDR_TABLE, HDR_OLD_TABLE, tableMask, slotAddrOf, blobLenWord, align8, isReservedValue, isTombstoneValue,
   isSoftTombstone, TOMBSTONE_SOFT, VALUE_TOMBSTONE,
 } from "./layout";
@@ -280,14 +280,14 @@ export function hasInt32(key: f64): i32 { return <i32>lean(key, true, true); }
   const gen = tablesGen(); // R2: table first, then old table (probe says why)
   const table = <usize>load32(MAP_HEADER + HDR_TABLE);
   if (load32(MAP_HEADER + HDR_OLD_TABLE) == 0) { // else R3: probe's, and map.ts's
-    const head = table + TABLE_HEADER_SIZE + <usize>(<u32>hash & tableMask(table)) * BUCKET_SIZE;
-    if (<u64>head + BUCKET_SIZE <= memoryBytes()) {
+    const head = tableBucketOf(table, <u32>hash & tableMask(table), false);
+    if (<u64>head + bucketBytesOf(false) <= memoryBytes()) {
       const v1 = version(head); // R4
       const tops = tophashes(head); // R5, in the head bucket
       const match = matchTophash(tops, tophash(hash));
       if ((v1 & (VERSION_WRITING | VERSION_EVACUATED)) == 0) {
         if (match != 0) {
-          const at = head + BKT_HEADER + <usize>firstSlot(match) * SLOT_SIZE;
+          const at = slotAddrOf(head, firstSlot(match), false);
           const key = load64(at, SLOT_KEY);
           if (key == bits) {
             readStall();
