@@ -1,4 +1,4 @@
-// The parameters of one `npm run bench`: the default matrix (about two minutes) or, with
+// The parameters of one `npm run bench`: the default matrix (about 7 minutes) or, with
 // BENCH_FULL=1, the full one. Every other bench file reads its numbers from here, and run.js
 // prints them in the header and writes them to results/latest.json.
 
@@ -92,10 +92,11 @@ export const throughput = {
   /** Deadline of one run (start-up, a 1M-entry Map build, warm-up, timed window). */
   runTimeoutMs: 120_000,
   /**
-   * Slow spells of the line round trip (bench/transfer.js): before a multi-thread run, wait up to
-   * waitMs for one to pass, probing every pollMs; run again, at most `reruns` times, a run that a
-   * slow probe closed. Waits and runs made again stop once budgetMs is spent over the whole of
-   * part 2. Spells seen here lasted from a few seconds to about 20.
+   * Slow spells of the line round trip (bench/transfer.js): before a multi-thread run but the
+   * control's (throughput.js spellBound), wait up to waitMs for one to pass, probing every
+   * pollMs; run again, at most `reruns` times, a run that a slow probe closed. Waits and runs
+   * made again stop once budgetMs is spent over the whole of part 2. Spells seen here lasted
+   * from a few seconds to about 20.
    */
   slowSpells: { waitMs: 20_000, pollMs: 250, reruns: 2, budgetMs: FULL ? 600_000 : 120_000 },
 };

@@ -14,10 +14,10 @@
 //     (bench/baselines/postmessage.js);
 //   - lmdb: if the package is installed (bench/baselines/lmdb.js);
 // and a control first, the same threads touching no map, which measures how much parallelism
-// the machine gave (it is shared with other processes). Every multi-thread run is bracketed by a
-// probe of the line round trip between the cores (bench/transfer.js), which sets how fast writes
-// on two threads can go and, on a virtual machine, changes while it runs: a run waits out a slow
-// spell of it, and one that a slow probe closes is made again (config.js slowSpells). The
+// the machine gave (it is shared with other processes). Every other multi-thread run is bracketed
+// by a probe of the line round trip between the cores (bench/transfer.js), which sets how fast
+// writes on two threads can go and, on a virtual machine, changes while it runs: a run waits out
+// a slow spell of it, and one that a slow probe closes is made again (config.js slowSpells). The
 // runWorkers-based implementations run bench/tasks/throughput.mjs, whose header lists what each
 // worker does and which parts are timed.
 //
@@ -190,6 +190,15 @@ function summarize(config, runs) {
   };
 }
 
+/**
+ * Whether a run waits out slow spells of the line round trip: every multi-thread run but the
+ * control's, which touches no shared memory. In nine runs of `npm run bench` its two runs that
+ * a slow probe bracketed did 2,588 and 2,565 M ops/s, the 25 others 2,470-2,708. Its waits had
+ * taken about 50 s of part 2's 2-minute budget in one run, so that `balanced`, which comes
+ * later and falls to a third in a spell, kept two of its three runs in one.
+ */
+export const spellBound = (config) => config.threads > 1 && config.impl !== 'none';
+
 async function runConfigs(configs, shared, progress, probe, spells) {
   const runs = configs.map(() => []);
   for (let rep = 0; rep < params.repetitions; rep++) {
@@ -203,7 +212,7 @@ async function runConfigs(configs, shared, progress, probe, spells) {
             problems: [`run failed: ${String(error?.message ?? error).split('\n')[0]}`] };
         }
       };
-      const run = config.threads > 1
+      const run = spellBound(config)
         ? await runOutsideSlowSpells(attempt, probe, spells.judge, { ...params.slowSpells, sleep, budget: spells.budget })
         : { ...(await attempt()), roundTripNs: null, reruns: 0, slowSpell: false };
       runs[i].push(run);

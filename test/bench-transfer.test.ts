@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spellJudge, runOutsideSlowSpells, SPELL_CALIBRATION } from '../bench/transfer.js';
+import { spellBound } from '../bench/throughput.js';
 
 // bench/transfer.js: slow spells of the line round trip, and the runs made outside them.
 
@@ -93,5 +94,15 @@ describe('bench/transfer.js runOutsideSlowSpells', () => {
     expect(run).toEqual({ ops: 1, roundTripNs: [340, 340], reruns: 0, slowSpell: true });
     expect(slept).toEqual([250, 250]);
     expect(budget.ms).toBe(0);
+  });
+});
+
+describe('bench/throughput.js spellBound', () => {
+  it('waits out slow spells for every multi-thread run but the control, which shares no memory', () => {
+    const workload = { op: 'balanced', key: 'number', dist: 'uniform', len: 1000 };
+    expect(spellBound({ workload, impl: 'sharemap', threads: 2 })).toBe(true);
+    expect(spellBound({ workload, impl: 'global-lock', threads: 4 })).toBe(true);
+    expect(spellBound({ workload, impl: 'sharemap', threads: 1 })).toBe(false);
+    expect(spellBound({ workload, impl: 'none', threads: 2 })).toBe(false);
   });
 });
